@@ -1,0 +1,37 @@
+/**
+ * The server's error catalog: every error a client or operator can see has a stable code here.
+ * `statusCode` is the HTTP answer when the error reaches a request.
+ */
+export class AriadneError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AriadneError';
+  }
+}
+
+const define =
+  <A extends unknown[]>(code: string, statusCode: number, message: (...args: A) => string) =>
+  (...args: A) =>
+    new AriadneError(code, message(...args), statusCode);
+
+export const Errors = {
+  badRequest: define('ARIADNE_BAD_REQUEST', 400, (detail: string) => detail),
+  undecodableBody: define('ARIADNE_UNDECODABLE_BODY', 400, (format: string, detail: string) => `cannot decode ${format} body: ${detail}`),
+  bodyTooLarge: define('ARIADNE_BODY_TOO_LARGE', 413, (limit: number) => `request body is larger than the limit of ${limit} bytes`),
+  unsupportedMediaType: define(
+    'ARIADNE_UNSUPPORTED_MEDIA_TYPE',
+    415,
+    (type: string) => `unsupported content type '${type}': use application/x-protobuf or application/json`,
+  ),
+  unsupportedEncoding: define('ARIADNE_UNSUPPORTED_ENCODING', 415, (encoding: string) => `unsupported content encoding '${encoding}': use gzip or none`),
+  traceNotFound: define('ARIADNE_TRACE_NOT_FOUND', 404, (traceId: string) => `trace not found: ${traceId}`),
+  invalidConfig: define('ARIADNE_INVALID_CONFIG', 1, (detail: string) => `invalid configuration: ${detail}`),
+  pipelineFull: (retryAfterSeconds: number) =>
+    new AriadneError('ARIADNE_PIPELINE_FULL', 'the ingest pipeline is full, retry later', 503, retryAfterSeconds),
+  shuttingDown: () => new AriadneError('ARIADNE_SHUTTING_DOWN', 'the server is shutting down', 503, 1),
+} as const;

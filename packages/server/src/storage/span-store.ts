@@ -1,0 +1,51 @@
+import type { Component } from '../model/component.js';
+import type { Span, SpanBatch, SpanKind, TimeRange } from '../model/span.js';
+
+/** Writes spans. Idempotent: writing a span twice stores it once. Resolves when durable. */
+export interface SpanWriter {
+  writeSpans(batch: SpanBatch): Promise<void>;
+}
+
+export interface TraceQuery {
+  tenant?: string;
+  service?: string;
+  operation?: string;
+  spanKind?: SpanKind;
+  /** Every pair must match one span's attribute or its resource's attribute (string-compared). */
+  tags?: Record<string, string>;
+  minDurationNano?: bigint;
+  maxDurationNano?: bigint;
+  /** Traces with a matching span that starts inside this window. */
+  startUnixNano?: bigint;
+  endUnixNano?: bigint;
+  limit: number;
+}
+
+export interface Operation {
+  name: string;
+  spanKind: SpanKind;
+}
+
+export interface DependencyEdge {
+  parent: string;
+  child: string;
+  callCount: number;
+}
+
+/** Reads spans; answers only from what `SpanWriter.writeSpans` acknowledged. */
+export interface SpanReader {
+  /** All spans of a trace, each once; [] when unknown. */
+  getTrace(traceId: string, range?: TimeRange, tenant?: string): Promise<Span[]>;
+  /** Ids of the traces matching the query, newest matching span first, at most `limit`. */
+  findTraceIds(query: TraceQuery): Promise<string[]>;
+  getServices(tenant?: string): Promise<string[]>;
+  getOperations(service: string, spanKind?: SpanKind, tenant?: string): Promise<Operation[]>;
+  /** Calls between services (parent span's service → child span's service) in the range. */
+  getDependencies(range: TimeRange, tenant?: string): Promise<DependencyEdge[]>;
+}
+
+/** A storage backend: both sides, and retention. `shutdown` flushes and closes. */
+export interface SpanStore extends SpanWriter, SpanReader, Component {
+  /** Deletes spans that started before the cut-off; returns how many were removed. */
+  purgeBefore(cutoffUnixNano: bigint): Promise<number>;
+}

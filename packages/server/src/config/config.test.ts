@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DEFAULT_CONFIG, helpText, parseCommand } from './config.js';
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const command = parseCommand(argv, env);
+  assert.equal(command.kind, 'run');
+  return command.kind === 'run' ? command.config : DEFAULT_CONFIG;
+}
+
+describe('parseCommand', () => {
+  it('uses the documented defaults', () => {
+    const config = run([]);
+    assert.equal(config.otlpHttpPort, 4318);
+    assert.equal(config.queryPort, 16686);
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.retentionHours, 168);
+  });
+
+  it('takes flags over environment over config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ariadne-config-'));
+    const file = join(dir, 'ariadne.json');
+    writeFileSync(file, JSON.stringify({ dataDir: '/from-file', queryPort: 1111, retentionHours: 2 }));
+    const config = run(['--config', file, '--data-dir', '/from-flag'], { ARIADNE_DATA_DIR: '/from-env', ARIADNE_QUERY_PORT: '2222' });
+    assert.equal(config.dataDir, '/from-flag');
+    assert.equal(config.queryPort, 2222);
+    assert.equal(config.retentionHours, 2);
+  });
+
+  it('names the setting that is wrong', () => {
+    assert.throws(() => parseCommand(['--otlp-http-port', 'abc'], {}), /--otlp-http-port \(ARIADNE_OTLP_HTTP_PORT\) must be a whole number/);
+    assert.throws(() => parseCommand([], { ARIADNE_RETENTION_HOURS: '-1' }), /--retention-hours/);
+    assert.throws(() => parseCommand(['--no-such-flag'], {}), /no-such-flag.*--help/);
+    assert.throws(() => parseCommand(['--log-level', 'loud'], {}), /--log-level must be one of/);
+    assert.throws(() => parseCommand(['--query-port', '70000'], {}), /queryPort must be a port number/);
+    assert.throws(() => parseCommand(['--role', 'gateway'], {}), /not available yet/);
+  });
+
+  it('rejects a config file that is missing, malformed or has unknown keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ariadne-config-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ nope');
+    assert.throws(() => parseCommand(['--config', bad], {}), /not valid JSON/);
+    const unknown = join(dir, 'unknown.json');
+    writeFileSync(unknown, JSON.stringify({ dataDirectory: 'x' }));
+    assert.throws(() => parseCommand(['--config', unknown], {}), /unknown setting 'dataDirectory'/);
+    assert.throws(() => parseCommand(['--config', join(dir, 'missing.json')], {}), /cannot read config file/);
+  });
+
+  it('answers --help and --version', () => {
+    assert.deepEqual(parseCommand(['--help'], {}), { kind: 'help' });
+    assert.deepEqual(parseCommand(['--version'], {}), { kind: 'version' });
+    assert.match(helpText(), /--data-dir[\s\S]*ARIADNE_DATA_DIR, default \.\/data/);
+  });
+});

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Errors } from '../errors.js';
+
+/** Every setting of the `ariadne` CLI. Precedence: flags, then environment, then config file, then defaults. */
+export interface AriadneConfig {
+  role: 'all-in-one';
+  host: string;
+  otlpHttpPort: number;
+  queryPort: number;
+  dataDir: string;
+  /** Spans older than this are deleted. */
+  retentionHours: number;
+  /** Largest accepted OTLP request body, after decompression. */
+  maxBodyBytes: number;
+  /** Spans the ingest queue holds before the receiver answers 503. */
+  queueMaxSpans: number;
+  /** Spans written to storage in one transaction at most. */
+  writeBatchSpans: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_CONFIG: AriadneConfig = {
+  role: 'all-in-one',
+  host: '0.0.0.0',
+  otlpHttpPort: 4318,
+  queryPort: 16686,
+  dataDir: './data',
+  retentionHours: 7 * 24,
+  maxBodyBytes: 32 * 1024 * 1024,
+  queueMaxSpans: 200_000,
+  writeBatchSpans: 20_000,
+  logLevel: 'info',
+};
+
+interface Setting {
+  key: keyof AriadneConfig;
+  flag: string;
+  env: string;
+  type: 'string' | 'integer' | 'number';
+  help: string;
+}
+
+const SETTINGS: Setting[] = [
+  { key: 'role', flag: 'role', env: 'ARIADNE_ROLE', type: 'string', help: 'which part to run; only all-in-one exists so far' },
+  { key: 'host', flag: 'host', env: 'ARIADNE_HOST', type: 'string', help: 'address every listener binds to' },
+  { key: 'otlpHttpPort', flag: 'otlp-http-port', env: 'ARIADNE_OTLP_HTTP_PORT', type: 'integer', help: 'OTLP/HTTP receiver port (POST /v1/traces)' },
+  { key: 'queryPort', flag: 'query-port', env: 'ARIADNE_QUERY_PORT', type: 'integer', help: 'UI, Jaeger query API and native API port' },
+  { key: 'dataDir', flag: 'data-dir', env: 'ARIADNE_DATA_DIR', type: 'string', help: 'where the DuckDB database lives' },
+  { key: 'retentionHours', flag: 'retention-hours', env: 'ARIADNE_RETENTION_HOURS', type: 'number', help: 'delete spans older than this many hours' },
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'ARIADNE_MAX_BODY_BYTES', type: 'integer', help: 'largest OTLP request body accepted, after gunzip (413 above)' },
+  { key: 'queueMaxSpans', flag: 'queue-max-spans', env: 'ARIADNE_QUEUE_MAX_SPANS', type: 'integer', help: 'spans buffered before the receiver answers 503 Retry-After' },
+  { key: 'writeBatchSpans', flag: 'write-batch-spans', env: 'ARIADNE_WRITE_BATCH_SPANS', type: 'integer', help: 'most spans written to storage per transaction' },
+  { key: 'logLevel', flag: 'log-level', env: 'ARIADNE_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info, debug, trace or silent' },
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function helpText(): string {
+  const rows = SETTINGS.map((s) => {
+    const def = String(DEFAULT_CONFIG[s.key]);
+    return `  --${s.flag.padEnd(18)} ${s.help}\n  ${''.padEnd(20)} env ${s.env}, default ${def}`;
+  });
+  return [
+    'Usage: ariadne [options]',
+    '',
+    'Runs the Ariadne tracing backend. With no role, all-in-one: OTLP receiver, ingester, DuckDB',
+    'storage, Jaeger query API and UI in one process.',
+    '',
+    'Options:',
+    ...rows,
+    '  --config FILE        JSON file with any of the settings above, by their camelCase names',
+    '                       env ARIADNE_CONFIG',
+    '  --help               print this and exit',
+    '  --version            print the version and exit',
+    '',
+  ].join('\n');
+}
+
+export type ParsedCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: AriadneConfig };
+
+/** Parses flags, environment and config file; throws ARIADNE_INVALID_CONFIG naming the bad setting. */
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCommand {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    help: { type: 'boolean' },
+    version: { type: 'boolean' },
+    config: { type: 'string' },
+  };
+  for (const s of SETTINGS) options[s.flag] = { type: 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+  } catch (err) {
+    throw Errors.invalidConfig(`${(err as Error).message}; see --help`);
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  const raw: Record<string, unknown> = {};
+  const configPath = (values.config as string | undefined) ?? env.ARIADNE_CONFIG;
+  if (configPath) Object.assign(raw, readConfigFile(configPath));
+  for (const s of SETTINGS) {
+    const fromEnv = env[s.env];
+    if (fromEnv !== undefined && fromEnv !== '') raw[s.key] = fromEnv;
+    const fromFlag = values[s.flag];
+    if (fromFlag !== undefined) raw[s.key] = fromFlag;
+  }
+  return { kind: 'run', config: resolveConfig(raw) };
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw Errors.invalidConfig(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw Errors.invalidConfig(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw Errors.invalidConfig(`config file ${path} must hold a JSON object`);
+  }
+  const known = new Set(SETTINGS.map((s) => s.key as string));
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw Errors.invalidConfig(`config file ${path}: unknown setting '${key}'`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Validates raw values (strings from flags and env, JSON values from the file) over the defaults. */
+export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const s of SETTINGS) {
+    const value = raw[s.key];
+    if (value === undefined) continue;
+    config[s.key] = s.type === 'string' ? String(value) : parseNumber(s, value);
+  }
+  const result = config as unknown as AriadneConfig;
+  if (result.role !== 'all-in-one') {
+    throw Errors.invalidConfig(`--role '${result.role}' is not available yet; only all-in-one runs so far`);
+  }
+  if (!LOG_LEVELS.includes(result.logLevel)) {
+    throw Errors.invalidConfig(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${result.logLevel}'`);
+  }
+  for (const port of ['otlpHttpPort', 'queryPort'] as const) {
+    if (result[port] > 65535) throw Errors.invalidConfig(`${port} must be a port number (0-65535), got ${result[port]}`);
+  }
+  return result;
+}
+
+function parseNumber(s: Setting, value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim() || NaN);
+  const ok = Number.isFinite(n) && n >= 0 && (s.type === 'number' || Number.isInteger(n));
+  if (!ok) {
+    const kind = s.type === 'integer' ? 'a whole number' : 'a number';
+    throw Errors.invalidConfig(`--${s.flag} (${s.env}) must be ${kind} of zero or more, got '${String(value)}'`);
+  }
+  return n;
+}

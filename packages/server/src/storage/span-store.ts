@@ -11,7 +11,10 @@ export interface TraceQuery {
   service?: string;
   operation?: string;
   spanKind?: SpanKind;
-  /** Every pair must match one span's attribute or its resource's attribute (string-compared). */
+  /**
+   * Every pair must hold on one and the same span (Jaeger semantics), as an attribute of the span,
+   * of its resource or of one of its events (Jaeger's log fields); values are string-compared.
+   */
   tags?: Record<string, string>;
   minDurationNano?: bigint;
   maxDurationNano?: bigint;
@@ -40,7 +43,7 @@ export interface SpanReader {
   findTraceIds(query: TraceQuery): Promise<string[]>;
   getServices(tenant?: string): Promise<string[]>;
   getOperations(service: string, spanKind?: SpanKind, tenant?: string): Promise<Operation[]>;
-  /** Calls between services (parent span's service → child span's service) in the range. */
+  /** Calls between different services (parent span's service → child span's service), the child starting in the range. */
   getDependencies(range: TimeRange, tenant?: string): Promise<DependencyEdge[]>;
 }
 

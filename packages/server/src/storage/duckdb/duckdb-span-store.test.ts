@@ -38,6 +38,16 @@ describe('DuckDbSpanStore', () => {
     await second.shutdown();
   });
 
+  it('rejects a batch with an unreadable id as a whole, and keeps working', async () => {
+    const store = await DuckDbSpanStore.open({ path: ':memory:' });
+    const spans = syntheticSpans({ traces: 500, startUnixNano: 1_700_000_000_000_000_000n });
+    await assert.rejects(store.writeSpans({ tenant: 'default', spans: [...spans, { ...spans[0], spanId: 'not hex' }] }));
+    assert.deepStrictEqual(await store.findTraceIds({ limit: 10 }), []);
+    await store.writeSpans({ tenant: 'default', spans: spans.slice(0, 5) });
+    assert.deepStrictEqual(await store.findTraceIds({ limit: 10 }), [spans[0].traceId]);
+    await store.shutdown();
+  });
+
   it('refuses writes after shutdown', async () => {
     const store = await DuckDbSpanStore.open({ path: ':memory:' });
     await store.shutdown();

@@ -103,72 +103,77 @@ export class DuckDbSpanStore implements SpanStore {
     const seen = new Set<string>();
     const columns: DuckDBValue[][] = STAGE_TYPES.map(() => []);
     const appender = await this.writer.createAppender('stage', 'main', 'temp');
-    let rows = 0;
-    const flush = () => {
-      const chunk = DuckDBDataChunk.create(STAGE_TYPES, rows);
-      chunk.setColumns(columns);
-      appender.appendDataChunk(chunk);
-      for (const column of columns) column.length = 0;
-      rows = 0;
-    };
-    for (const span of batch.spans) {
-      const key = span.traceId + span.spanId;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const resource = this.encodeResource(span.resource);
-      if (!this.knownResources.has(resource.id)) newResources.set(resource.id, resource.row);
-      const scope = this.encodeScope(span.scope);
-      if (!this.knownScopes.has(scope.id)) newScopes.set(scope.id, scope.row);
-      const row: DuckDBValue[] = [
-        null,
-        hexToBigInt(span.traceId),
-        hexToBigInt(span.spanId),
-        span.parentSpanId === '' ? null : hexToBigInt(span.parentSpanId),
-        span.startTimeUnixNano,
-        span.endTimeUnixNano - span.startTimeUnixNano,
-        span.resource.serviceName,
-        span.name,
-        span.kind,
-        span.status.code,
-        span.status.message || null,
-        span.traceState || null,
-        span.flags,
-        resource.id,
-        scope.id,
-        encodeAttributes(span.attributes),
-        span.events.length === 0 ? null : encodeEvents(span.events),
-        span.links.length === 0 ? null : encodeLinks(span.links),
-        span.droppedAttributesCount,
-        span.droppedEventsCount,
-        span.droppedLinksCount,
-      ];
-      for (let c = 0; c < row.length; c++) columns[c].push(row[c]);
-      if (++rows === CHUNK_ROWS) flush();
-    }
-    if (rows > 0) flush();
-    appender.closeSync();
-
     const w = this.writer;
     try {
-      await w.run('BEGIN');
-      for (const row of newResources.values()) {
-        await w.run('INSERT INTO resources VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+      try {
+        let rows = 0;
+        const flush = () => {
+          const chunk = DuckDBDataChunk.create(STAGE_TYPES, rows);
+          chunk.setColumns(columns);
+          appender.appendDataChunk(chunk);
+          for (const column of columns) column.length = 0;
+          rows = 0;
+        };
+        for (const span of batch.spans) {
+          const key = span.traceId + span.spanId;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const resource = this.encodeResource(span.resource);
+          if (!this.knownResources.has(resource.id)) newResources.set(resource.id, resource.row);
+          const scope = this.encodeScope(span.scope);
+          if (!this.knownScopes.has(scope.id)) newScopes.set(scope.id, scope.row);
+          const row: DuckDBValue[] = [
+            null,
+            hexToBigInt(span.traceId),
+            hexToBigInt(span.spanId),
+            span.parentSpanId === '' ? null : hexToBigInt(span.parentSpanId),
+            span.startTimeUnixNano,
+            span.endTimeUnixNano - span.startTimeUnixNano,
+            span.resource.serviceName,
+            span.name,
+            span.kind,
+            span.status.code,
+            span.status.message || null,
+            span.traceState || null,
+            span.flags,
+            resource.id,
+            scope.id,
+            encodeAttributes(span.attributes),
+            span.events.length === 0 ? null : encodeEvents(span.events),
+            span.links.length === 0 ? null : encodeLinks(span.links),
+            span.droppedAttributesCount,
+            span.droppedEventsCount,
+            span.droppedLinksCount,
+          ];
+          for (let c = 0; c < row.length; c++) columns[c].push(row[c]);
+          if (++rows === CHUNK_ROWS) flush();
+        }
+        if (rows > 0) flush();
+      } finally {
+        appender.closeSync();
       }
-      for (const row of newScopes.values()) {
-        await w.run('INSERT INTO scopes VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+      try {
+        await w.run('BEGIN');
+        for (const row of newResources.values()) {
+          await w.run('INSERT INTO resources VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+        }
+        for (const row of newScopes.values()) {
+          await w.run('INSERT INTO scopes VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+        }
+        // start_ns is part of the key so DuckDB's join filter pushdown prunes old row groups.
+        await w.run(
+          `INSERT INTO spans SELECT ${STAGE_SELECT} FROM temp.stage s ANTI JOIN spans t
+             ON t.trace_id = s.trace_id AND t.span_id = s.span_id AND t.start_ns = s.start_ns AND t.tenant = $tenant`,
+          { tenant: batch.tenant },
+          { tenant: VARCHAR },
+        );
+        await w.run('COMMIT');
+      } catch (error) {
+        await w.run('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-      // start_ns is part of the key so DuckDB's join filter pushdown prunes old row groups.
-      await w.run(
-        `INSERT INTO spans SELECT ${STAGE_SELECT} FROM temp.stage s ANTI JOIN spans t
-           ON t.trace_id = s.trace_id AND t.span_id = s.span_id AND t.start_ns = s.start_ns AND t.tenant = $tenant`,
-        { tenant: batch.tenant },
-        { tenant: VARCHAR },
-      );
-      await w.run('COMMIT');
-    } catch (error) {
-      await w.run('ROLLBACK').catch(() => undefined);
-      throw error;
     } finally {
+      // Also clears what a batch that failed half-way left in the stage.
       await w.run('TRUNCATE temp.stage');
     }
     for (const id of newResources.keys()) this.knownResources.add(id);

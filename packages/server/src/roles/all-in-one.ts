@@ -32,10 +32,11 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
   const queue = new MemorySpanQueue(ingester, { maxSpans: config.queueMaxSpans, maxBatchSpans: config.writeBatchSpans }, log);
   await queue.start();
 
-  const { app: receiver } = createOtlpHttpReceiver({ consumer: queue, maxBodyBytes: config.maxBodyBytes, logger: log });
+  const { app: receiver, stats: receiverStats } = createOtlpHttpReceiver({ consumer: queue, maxBodyBytes: config.maxBodyBytes, logger: log });
   const query: FastifyInstance = Fastify({ loggerInstance: log, disableRequestLogging: true });
   registerJaegerRoutes(query, store);
   registerNativeRoutes(query, store);
+  query.get('/api/v1/stats', async () => ({ receiver: receiverStats, queue: queue.getStats(), ingester: ingester.getStats() }));
 
   await receiver.listen({ host: config.host, port: config.otlpHttpPort });
   const otlpHttpPort = boundPort(receiver);

@@ -1,0 +1,97 @@
+/**
+ * bench/ingest: end-to-end ingest of the all-in-one server, OTLP protobuf over HTTP in →
+ * committed in DuckDB, with the server pinned to one core; compared in the same run with the
+ * baseline "decode only" (the OTLP protobuf decoder alone, in this process), which bounds what
+ * the pipeline could reach. Prints a table of medians; see README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { decodeOtlpProtobuf } from '../../packages/server/src/otlp/decode-otlp-protobuf.js';
+import { eventually, startAriadne } from '../../test/e2e/start-ariadne.js';
+import { makeWorkload, SPANS_PER_TRACE } from './workload.js';
+
+const TRACES = Number(process.env.BENCH_TRACES ?? 40_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONCURRENCY = 4;
+const SPANS = TRACES * SPANS_PER_TRACE;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
+}
+
+function decodeOnly(bodies: Uint8Array[]): number {
+  const t0 = performance.now();
+  let spans = 0;
+  for (const body of bodies) spans += decodeOtlpProtobuf(body, 'default').batch.spans.length;
+  const seconds = (performance.now() - t0) / 1000;
+  if (spans !== SPANS) throw new Error(`decoded ${spans} spans, expected ${SPANS}`);
+  return spans / seconds;
+}
+
+async function endToEnd(bodies: Uint8Array[]): Promise<{ spansPerSecond: number; bytesPerSpan: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ariadne-bench-'));
+  // The server gets core 0 alone (DuckDB's threads too); this process sends from the other core.
+  const server = await startAriadne(dataDir, ['--log-level', 'info'], hasTaskset ? ['taskset', '-c', '0'] : []);
+  const url = `${server.otlpUrl}/v1/traces`;
+  const written = async () =>
+    ((await (await fetch(`${server.queryUrl}/api/v1/stats`)).json()) as { ingester: { spansWritten: number } }).ingester.spansWritten;
+  const t0 = performance.now();
+  let next = 0;
+  const sender = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      for (;;) {
+        const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+        if (res.status !== 503 && res.status !== 429) throw new Error(`receiver answered ${res.status}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+  await eventually(async () => ((await written()) >= SPANS ? true : undefined), 300_000);
+  const seconds = (performance.now() - t0) / 1000;
+  if ((await server.stop('SIGTERM')) !== 0) throw new Error('server did not stop cleanly');
+  const bytesPerSpan = dirBytes(dataDir) / SPANS;
+  rmSync(dataDir, { recursive: true, force: true });
+  return { spansPerSecond: SPANS / seconds, bytesPerSpan };
+}
+
+const bodies = makeWorkload(TRACES);
+const wireBytes = bodies.reduce((n, b) => n + b.length, 0);
+console.log(`workload: ${TRACES} traces, ${SPANS} spans, ${bodies.length} requests, ${(wireBytes / SPANS).toFixed(0)} protobuf bytes/span`);
+console.log(`server pinned to one core: ${hasTaskset ? 'yes (taskset -c 0)' : 'no (taskset missing)'}; ${RUNS} interleaved runs\n`);
+
+const decode: number[] = [];
+const e2e: number[] = [];
+const size: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  decode.push(decodeOnly(bodies));
+  const result = await endToEnd(bodies);
+  e2e.push(result.spansPerSecond);
+  size.push(result.bytesPerSpan);
+  console.log(`run ${run + 1}: decode only ${decode[run].toFixed(0)} spans/s, end to end ${result.spansPerSecond.toFixed(0)} spans/s, ${result.bytesPerSpan.toFixed(1)} bytes/span on disk`);
+}
+const rows = [
+  ['decode only (baseline)', median(decode), '1.00', '-'],
+  ['end to end, 1 core', median(e2e), (median(e2e) / median(decode)).toFixed(2), median(size).toFixed(1)],
+];
+console.log('\n| path | spans/s (median) | ratio to baseline | bytes on disk per span |\n| --- | --- | --- | --- |');
+for (const [name, rate, ratio, bytes] of rows) console.log(`| ${name} | ${Math.round(Number(rate)).toLocaleString('en')} | ${ratio} | ${bytes} |`);

@@ -30,6 +30,7 @@ export const Errors = {
   ),
   unsupportedEncoding: define('ARIADNE_UNSUPPORTED_ENCODING', 415, (encoding: string) => `unsupported content encoding '${encoding}': use gzip or none`),
   traceNotFound: define('ARIADNE_TRACE_NOT_FOUND', 404, (traceId: string) => `trace not found: ${traceId}`),
+  internal: define('ARIADNE_INTERNAL', 500, (detail: string) => `internal error: ${detail}`),
   invalidConfig: define('ARIADNE_INVALID_CONFIG', 1, (detail: string) => `invalid configuration: ${detail}`),
   pipelineFull: (retryAfterSeconds: number) =>
     new AriadneError('ARIADNE_PIPELINE_FULL', 'the ingest pipeline is full, retry later', 503, retryAfterSeconds),

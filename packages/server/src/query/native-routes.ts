@@ -26,8 +26,7 @@ export function registerNativeRoutes(app: FastifyInstance, reader: SpanReader): 
     } catch (err) {
       if (err instanceof AriadneError && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, err);
       request.log.error({ err, url: request.url }, 'native query API: internal error');
-      const message = err instanceof Error ? err.message : String(err);
-      return sendError(reply, new AriadneError('ARIADNE_INTERNAL', `internal error: ${message}`, 500));
+      return sendError(reply, Errors.internal(err instanceof Error ? err.message : String(err)));
     }
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
+import { pino } from 'pino';
 import { SpanKind } from '../model/span.js';
 import { ArraySpanReader } from './array-span-reader.js';
 import { toJaegerTrace } from './jaeger-span-json.js';
@@ -12,7 +13,8 @@ const OTHER_TRACE_ID = '11111111111111112222222222222222';
 function setup() {
   const spans = [...sampleTrace(), span({ traceId: OTHER_TRACE_ID, startTimeUnixNano: 1_800_000_000_000_000_000n, endTimeUnixNano: 1_800_000_000_001_000_000n })];
   const reader = new ArraySpanReader(spans);
-  const app = Fastify({ logger: false });
+  // A pino-logged instance, as the roles build it.
+  const app = Fastify({ loggerInstance: pino({ level: 'silent' }) });
   registerJaegerRoutes(app, reader);
   return { app, reader };
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AriadneError } from '../errors.js';
 import type { Span } from '../model/span.js';
 import type { SpanReader } from '../storage/span-store.js';
@@ -80,7 +81,10 @@ const handle =
  * Jaeger's HTTP query API v1 (`/api/...`, as served by jaeger-query and read by Jaeger UI and
  * Grafana's Jaeger data source), answered from `reader`.
  */
-export function registerJaegerRoutes(app: FastifyInstance, reader: SpanReader): void {
+export function registerJaegerRoutes<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
+  reader: SpanReader,
+): void {
   app.get(
     '/api/services',
     handle(async () => {

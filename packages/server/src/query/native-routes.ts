@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AriadneError, Errors } from '../errors.js';
 import type { SpanReader } from '../storage/span-store.js';
 import { toOtlpJsonTraces } from './otlp-json-trace.js';
@@ -14,7 +15,10 @@ function sendError(reply: FastifyReply, err: AriadneError): FastifyReply {
  * Ariadne's own JSON API. `GET /api/v1/traces/:traceId` answers the whole trace as an OTLP/JSON
  * ExportTraceServiceRequest (`{resourceSpans}`), so any OTLP JSON reader can take it as is.
  */
-export function registerNativeRoutes(app: FastifyInstance, reader: SpanReader): void {
+export function registerNativeRoutes<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
+  reader: SpanReader,
+): void {
   app.get('/api/v1/traces/:traceId', async (request: FastifyRequest, reply: FastifyReply) => {
     const { traceId: raw } = request.params as { traceId: string };
     try {

@@ -33,6 +33,7 @@ const STATUS_CODES: Record<string, StatusCode> = {
 };
 
 const MAX_VALUE_DEPTH = 32;
+const HEX = /^[0-9a-f]*$/;
 const UNSIGNED = /^\d+$/;
 const SIGNED = /^-?\d+$/;
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
@@ -136,8 +137,8 @@ function decodeEvent(value: unknown, path: string): SpanEvent {
 function decodeLink(value: unknown, path: string): SpanLink {
   const json = message(value, path);
   return {
-    traceId: id(field(json, 'traceId', 'trace_id'), `${path}.traceId`),
-    spanId: id(field(json, 'spanId', 'span_id'), `${path}.spanId`),
+    traceId: id(field(json, 'traceId', 'trace_id'), `${path}.traceId`, ''),
+    spanId: id(field(json, 'spanId', 'span_id'), `${path}.spanId`, ''),
     traceState: string(field(json, 'traceState', 'trace_state'), `${path}.traceState`),
     attributes: decodeAttributes(json.attributes, `${path}.attributes`),
     droppedAttributesCount: uint32(field(json, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
@@ -209,9 +210,13 @@ function string(value: unknown, path: string): string {
   return value;
 }
 
-/** Ids are hex in OTLP/JSON, whatever the case; bad ones are left for span validation to reject. */
-function id(value: unknown, path: string): string {
-  return string(value, path).toLowerCase();
+/**
+ * Ids are hex in OTLP/JSON, whatever the case. A span id that is not hex becomes `invalid`, of the
+ * wrong length, so validation rejects the span; a link keeps no id rather than a wrong one.
+ */
+function id(value: unknown, path: string, invalid = 'x'): string {
+  const hex = string(value, path).toLowerCase();
+  return HEX.test(hex) ? hex : invalid;
 }
 
 function uint32(value: unknown, path: string): number {

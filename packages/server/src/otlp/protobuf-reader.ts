@@ -227,16 +227,34 @@ export class ProtobufReader {
   }
 }
 
-/** Short ASCII strings (attribute keys, names) are decoded in JS, which beats a native call for them. */
+const CACHE_SLOTS = 4096;
+const MAX_CACHED_LENGTH = 48;
+const recent: string[] = new Array<string>(CACHE_SLOTS).fill('');
+
+/**
+ * Short ASCII strings repeat across spans (attribute keys, names, common values). Returning the
+ * string made last time skips decoding and, for keys, V8's re-internalizing of a fresh string on
+ * every property store: most of the decode time before. Only ASCII is cached, so comparing
+ * bytes with char codes is exact.
+ */
 function utf8(buf: Uint8Array, text: Buffer, start: number, end: number): string {
-  if (end - start <= 24) {
-    let out = '';
-    for (let i = start; i < end; i++) {
-      const c = buf[i];
-      if (c >= 0x80) return text.toString('utf8', start, end);
-      out += String.fromCharCode(c);
-    }
-    return out;
+  const len = end - start;
+  if (len > MAX_CACHED_LENGTH) return text.toString('utf8', start, end);
+  if (len === 0) return '';
+  // Sampled bytes only: the comparison below is exact, so the hash need only spread the slots.
+  let hash = Math.imul(len ^ buf[start], 0x01000193);
+  hash = Math.imul(hash ^ buf[end - 1], 0x01000193);
+  hash = Math.imul(hash ^ buf[start + (len >> 1)], 0x01000193);
+  hash = Math.imul(hash ^ buf[end - 1 - (len >> 2)], 0x01000193);
+  const slot = (hash ^ (hash >>> 15)) & (CACHE_SLOTS - 1);
+  const hit = recent[slot];
+  if (hit.length === len) {
+    let i = 0;
+    while (i < len && hit.charCodeAt(i) === buf[start + i]) i++;
+    if (i === len) return hit;
   }
-  return text.toString('utf8', start, end);
+  for (let i = start; i < end; i++) if (buf[i] >= 0x80) return text.toString('utf8', start, end);
+  const str = text.toString('latin1', start, end);
+  recent[slot] = str;
+  return str;
 }

@@ -1,24 +1,24 @@
 import type { Span } from '../model/span.js';
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
 export type RejectReason = 'invalid trace id' | 'invalid span id' | 'invalid parent span id';
 
 /**
- * Checks the ids of a decoded span, the one place both OTLP decoders do it. An all-zero parent id
+ * Checks the ids of a decoded span, the one place both OTLP decoders do it. Ids arrive as
+ * lowercase hex (the JSON decoder turns an id that is not hex into one of the wrong length), so
+ * length and all-zero are what is left to check. An all-zero parent id
  * means "no parent" and is normalized to ''. A span whose end precedes its start is kept: the
  * sender's clock is wrong, but the span still says what happened, and dropping it would hide that.
  */
 export function spanRejectReason(span: Span): RejectReason | undefined {
-  if (!TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return 'invalid trace id';
-  if (!SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return 'invalid span id';
+  if (span.traceId.length !== 32 || span.traceId === ZERO_TRACE_ID) return 'invalid trace id';
+  if (span.spanId.length !== 16 || span.spanId === ZERO_SPAN_ID) return 'invalid span id';
   const parent = span.parentSpanId;
   if (parent !== '') {
     if (parent === ZERO_SPAN_ID) span.parentSpanId = '';
-    else if (!SPAN_ID.test(parent)) return 'invalid parent span id';
+    else if (parent.length !== 16) return 'invalid parent span id';
   }
   return undefined;
 }

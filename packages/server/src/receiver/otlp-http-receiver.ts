@@ -1,7 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AriadneError, Errors } from '../errors.js';
 import { DEFAULT_TENANT } from '../model/span.js';
 import type { SpansConsumer } from '../model/spans-consumer.js';
@@ -16,7 +15,7 @@ export interface OtlpHttpReceiverOptions {
   consumer: SpansConsumer;
   /** Largest body accepted, compressed or not; 413 above. */
   maxBodyBytes: number;
-  logger: Logger;
+  logger: FastifyBaseLogger;
 }
 
 export interface ReceiverStats {
@@ -31,10 +30,7 @@ type Format = 'protobuf' | 'json';
  * OTLP/HTTP trace receiver (`POST /v1/traces`), as the OTLP specification says: protobuf and JSON,
  * gzip, partial success, and errors as google.rpc.Status in the request's encoding.
  */
-export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions): {
-  app: FastifyInstance;
-  stats: ReceiverStats;
-} {
+export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions) {
   const { consumer, maxBodyBytes } = options;
   const stats: ReceiverStats = { acceptedSpans: 0, rejectedSpans: 0, failedRequests: 0 };
   const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: true, bodyLimit: maxBodyBytes });

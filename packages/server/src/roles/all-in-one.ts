@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { AriadneConfig } from '../config/config.js';
 import { Ingester } from '../ingest/ingester.js';
@@ -33,7 +34,7 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
   await queue.start();
 
   const { app: receiver, stats: receiverStats } = createOtlpHttpReceiver({ consumer: queue, maxBodyBytes: config.maxBodyBytes, logger: log });
-  const query: FastifyInstance = Fastify({ loggerInstance: log, disableRequestLogging: true });
+  const query = Fastify({ loggerInstance: log, disableRequestLogging: true });
   registerJaegerRoutes(query, store);
   registerNativeRoutes(query, store);
   query.get('/api/v1/stats', async () => ({ receiver: receiverStats, queue: queue.getStats(), ingester: ingester.getStats() }));
@@ -58,7 +59,7 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
   return { otlpHttpPort, queryPort, shutdown };
 }
 
-function boundPort(app: FastifyInstance): number {
+function boundPort(app: { server: Server }): number {
   const address = app.server.address();
   return typeof address === 'object' && address ? address.port : 0;
 }

@@ -17,9 +17,12 @@ import { DEFAULT_TENANT } from '../../model/span.js';
 import type { InstrumentationScope, Resource, Span, SpanBatch, SpanKind, StatusCode, TimeRange } from '../../model/span.js';
 import type { DependencyEdge, Operation, SpanStore, TraceQuery } from '../span-store.js';
 import { decodeAttributes, encodeAttributes, tagPattern } from './attribute-codec.js';
+import { METRICS_PURGE_SQL, METRICS_SCHEMA_SQL } from './duckdb-metrics-schema.js';
+import { DuckDbMetricsStore } from './duckdb-metrics-store.js';
 import { SCHEMA_SQL, SPAN_COLUMNS, STAGE_SQL } from './duckdb-schema.js';
 import { decodeEvents, decodeLinks, encodeEvents, encodeLinks } from './event-link-codec.js';
 import { bigIntToHex, hexToBigInt } from './hex-id.js';
+import { Serial } from './serial.js';
 
 export interface DuckDbSpanStoreOptions {
   /** Database file, or ':memory:'. */
@@ -48,18 +51,12 @@ interface Encoded {
   row: DuckDBValue[];
 }
 
-class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 const contentId = (text: string): bigint => createHash('sha256').update(text).digest().readBigUInt64BE(0);
 
-/** Spans in an embedded DuckDB file. Writes are serialized on one connection, reads on another. */
+/**
+ * Spans in an embedded DuckDB file. Writes are serialized on one connection, reads on another.
+ * The ingester's aggregates live in the same database, behind `metrics`.
+ */
 export class DuckDbSpanStore implements SpanStore {
   private readonly writes = new Serial();
   private readonly reads = new Serial();
@@ -77,16 +74,18 @@ export class DuckDbSpanStore implements SpanStore {
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    readonly metrics: DuckDbMetricsStore,
   ) {}
 
   static async open(options: DuckDbSpanStoreOptions): Promise<DuckDbSpanStore> {
     if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true });
     const instance = await DuckDBInstance.create(options.path);
     const writer = await instance.connect();
-    for (const sql of SCHEMA_SQL) await writer.run(sql);
+    for (const sql of [...SCHEMA_SQL, ...METRICS_SCHEMA_SQL]) await writer.run(sql);
     await writer.run(STAGE_SQL);
     const reader = await instance.connect();
-    return new DuckDbSpanStore(instance, writer, reader);
+    const metrics = new DuckDbMetricsStore(await instance.connect(), await instance.connect());
+    return new DuckDbSpanStore(instance, writer, reader, metrics);
   }
 
   async start(): Promise<void> {}
@@ -339,6 +338,24 @@ export class DuckDbSpanStore implements SpanStore {
 
   getDependencies(range: TimeRange, tenant = DEFAULT_TENANT): Promise<DependencyEdge[]> {
     return this.reads.run(async () => {
+      const params = { tenant, start: range.startUnixNano, end: range.endUnixNano };
+      const types = { tenant: VARCHAR, start: BIGINT, end: BIGINT };
+      // Where the ingester aggregated the range, its edges are the truth: counted before sampling,
+      // with uninstrumented peers. Spans written without an ingester are joined as Jaeger does.
+      const aggregated = await this.reader.runAndReadAll(
+        'SELECT 1 FROM red_minutes WHERE tenant = $tenant AND minute_ns > $start - 60000000000 AND minute_ns <= $end LIMIT 1',
+        params,
+        types,
+      );
+      if (aggregated.currentRowCount > 0) {
+        const edges = await this.reader.runAndReadAll(
+          `SELECT parent, child, sum(calls) FROM edge_minutes
+           WHERE tenant = $tenant AND minute_ns > $start - 60000000000 AND minute_ns <= $end GROUP BY ALL ORDER BY 1, 2`,
+          params,
+          types,
+        );
+        return edges.getRows().map(([parent, child, calls]) => ({ parent: parent as string, child: child as string, callCount: Math.round(calls as number) }));
+      }
       // As Jaeger: an edge per parent→child span pair across services, the child in the range.
       const result = await this.reader.runAndReadAll(
         `SELECT p.service, c.service, count(*) FROM spans c JOIN spans p
@@ -361,6 +378,7 @@ export class DuckDbSpanStore implements SpanStore {
         const deleted = await w.run('DELETE FROM spans WHERE start_ns < $cutoff', { cutoff: cutoffUnixNano }, { cutoff: BIGINT });
         await w.run('DELETE FROM resources WHERE id NOT IN (SELECT DISTINCT resource_id FROM spans)');
         await w.run('DELETE FROM scopes WHERE id NOT IN (SELECT DISTINCT scope_id FROM spans)');
+        for (const sql of METRICS_PURGE_SQL) await w.run(sql, { cutoff: cutoffUnixNano }, { cutoff: BIGINT });
         await w.run('COMMIT');
         this.knownResources = new Set();
         this.knownScopes = new Set();
@@ -378,6 +396,7 @@ export class DuckDbSpanStore implements SpanStore {
         await this.writer.run('CHECKPOINT');
       });
       await this.reads.run(async () => undefined);
+      await this.metrics.close();
       this.writer.closeSync();
       this.reader.closeSync();
       this.instance.closeSync();

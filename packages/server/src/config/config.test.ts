@@ -56,3 +56,21 @@ describe('parseCommand', () => {
     assert.match(helpText(), /--data-dir[\s\S]*ARIADNE_DATA_DIR, default \.\/data/);
   });
 });
+
+describe('stream processing settings', () => {
+  it('default to processors on and tail sampling off', () => {
+    const config = run([]);
+    assert.equal(config.processors, 'all');
+    assert.equal(config.tailSampling, false);
+  });
+
+  it('parse booleans and check ranges', () => {
+    const config = run(['--tail-sampling', 'true', '--tail-sampling-probability', '0.25'], { ARIADNE_PROCESSORS: 'none' });
+    assert.equal(config.tailSampling, true);
+    assert.equal(config.tailSamplingProbability, 0.25);
+    assert.equal(config.processors, 'none');
+    assert.throws(() => parseCommand(['--tail-sampling', 'maybe'], {}), { code: 'ARIADNE_INVALID_CONFIG' });
+    assert.throws(() => parseCommand(['--tail-sampling-probability', '2'], {}), { code: 'ARIADNE_INVALID_CONFIG' });
+    assert.throws(() => parseCommand(['--processors', 'some'], {}), { code: 'ARIADNE_INVALID_CONFIG' });
+  });
+});

@@ -18,6 +18,17 @@ export interface AriadneConfig {
   /** Spans written to storage in one transaction at most. */
   writeBatchSpans: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 'all': RED metrics, service graph, error groups (and tail sampling when on); 'none': write spans only. */
+  processors: 'all' | 'none';
+  /** How long the ingester waits for the rest of a trace (service graph pairing, tail-sampling decision). */
+  traceWindowSeconds: number;
+  tailSampling: boolean;
+  /** Fraction of the traces no other policy keeps that tail sampling keeps. */
+  tailSamplingProbability: number;
+  /** Traces at least this long are always kept; 0 disables. */
+  tailSamplingSlowMs: number;
+  /** Traces kept per second per root (service, operation) whatever the probability; 0 disables. */
+  tailSamplingOperationRate: number;
 }
 
 export const DEFAULT_CONFIG: AriadneConfig = {
@@ -31,13 +42,19 @@ export const DEFAULT_CONFIG: AriadneConfig = {
   queueMaxSpans: 200_000,
   writeBatchSpans: 20_000,
   logLevel: 'info',
+  processors: 'all',
+  traceWindowSeconds: 10,
+  tailSampling: false,
+  tailSamplingProbability: 0.1,
+  tailSamplingSlowMs: 1000,
+  tailSamplingOperationRate: 1,
 };
 
 interface Setting {
   key: keyof AriadneConfig;
   flag: string;
   env: string;
-  type: 'string' | 'integer' | 'number';
+  type: 'string' | 'integer' | 'number' | 'boolean';
   help: string;
 }
 
@@ -52,6 +69,12 @@ const SETTINGS: Setting[] = [
   { key: 'queueMaxSpans', flag: 'queue-max-spans', env: 'ARIADNE_QUEUE_MAX_SPANS', type: 'integer', help: 'spans buffered before the receiver answers 503 Retry-After' },
   { key: 'writeBatchSpans', flag: 'write-batch-spans', env: 'ARIADNE_WRITE_BATCH_SPANS', type: 'integer', help: 'most spans written to storage per transaction' },
   { key: 'logLevel', flag: 'log-level', env: 'ARIADNE_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info, debug, trace or silent' },
+  { key: 'processors', flag: 'processors', env: 'ARIADNE_PROCESSORS', type: 'string', help: 'all (RED metrics, service graph, errors, sampling) or none' },
+  { key: 'traceWindowSeconds', flag: 'trace-window-seconds', env: 'ARIADNE_TRACE_WINDOW_SECONDS', type: 'number', help: 'how long the ingester waits for the rest of a trace' },
+  { key: 'tailSampling', flag: 'tail-sampling', env: 'ARIADNE_TAIL_SAMPLING', type: 'boolean', help: 'keep only errors, slow traces and a sample of the rest' },
+  { key: 'tailSamplingProbability', flag: 'tail-sampling-probability', env: 'ARIADNE_TAIL_SAMPLING_PROBABILITY', type: 'number', help: 'fraction of the other traces kept (0-1)' },
+  { key: 'tailSamplingSlowMs', flag: 'tail-sampling-slow-ms', env: 'ARIADNE_TAIL_SAMPLING_SLOW_MS', type: 'number', help: 'traces at least this long are kept (0: off)' },
+  { key: 'tailSamplingOperationRate', flag: 'tail-sampling-operation-rate', env: 'ARIADNE_TAIL_SAMPLING_OPERATION_RATE', type: 'number', help: 'traces/s kept per root operation regardless (0: off)' },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -137,7 +160,7 @@ export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
   for (const s of SETTINGS) {
     const value = raw[s.key];
     if (value === undefined) continue;
-    config[s.key] = s.type === 'string' ? String(value) : parseNumber(s, value);
+    config[s.key] = s.type === 'string' ? String(value) : s.type === 'boolean' ? parseBoolean(s, value) : parseNumber(s, value);
   }
   const result = config as unknown as AriadneConfig;
   if (result.role !== 'all-in-one') {
@@ -146,10 +169,22 @@ export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
   if (!LOG_LEVELS.includes(result.logLevel)) {
     throw Errors.invalidConfig(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${result.logLevel}'`);
   }
+  if (result.processors !== 'all' && result.processors !== 'none') {
+    throw Errors.invalidConfig(`--processors must be all or none, got '${result.processors}'`);
+  }
+  if (result.tailSamplingProbability > 1) {
+    throw Errors.invalidConfig(`--tail-sampling-probability must be between 0 and 1, got ${result.tailSamplingProbability}`);
+  }
   for (const port of ['otlpHttpPort', 'queryPort'] as const) {
     if (result[port] > 65535) throw Errors.invalidConfig(`${port} must be a port number (0-65535), got ${result[port]}`);
   }
   return result;
+}
+
+function parseBoolean(s: Setting, value: unknown): boolean {
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === false || value === 'false' || value === '0') return false;
+  throw Errors.invalidConfig(`--${s.flag} (${s.env}) must be true or false, got '${String(value)}'`);
 }
 
 function parseNumber(s: Setting, value: unknown): number {

@@ -42,8 +42,9 @@ describe('LogHistogram', () => {
     const ha = new LogHistogram();
     const hb = new LogHistogram();
     const whole = new LogHistogram();
-    for (const v of a) ha.add(v), whole.add(v);
-    for (const v of b) hb.add(v), whole.add(v);
+    for (const v of a) ha.add(v);
+    for (const v of b) hb.add(v);
+    for (const v of [...a, ...b]) whole.add(v);
     const merged = LogHistogram.decode(ha.encode()).merge(LogHistogram.decode(hb.encode()));
     for (const q of QUANTILES) assert.equal(merged.quantile(q), whole.quantile(q));
     assertQuantiles(merged, [...a, ...b]);

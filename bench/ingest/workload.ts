@@ -34,7 +34,6 @@ export function makeWorkload(traces: number, spansPerRequest = 500): Uint8Array[
   const exporter = new InMemorySpanExporter();
   const [web, api, db] = SERVICES.map((s) => tracerFor(s, exporter));
   const start = Date.now() - 60_000;
-  const spans: ReadableSpan[] = [];
   for (let i = 0; i < traces; i++) {
     const t0 = start + (i % 50_000);
     const attrs = (route: string, status: number) => ({
@@ -62,7 +61,7 @@ export function makeWorkload(traces: number, spansPerRequest = 500): Uint8Array[
     c1.end(t0 + 13);
     root.end(t0 + 15);
   }
-  spans.push(...exporter.getFinishedSpans());
+  const spans: ReadableSpan[] = exporter.getFinishedSpans();
   const bodies: Uint8Array[] = [];
   for (let i = 0; i < spans.length; i += spansPerRequest) {
     bodies.push(ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + spansPerRequest))!);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { AriadneConfig } from '../config/config.js';
 import { Ingester } from '../ingest/ingester.js';
 import { registerJaegerRoutes } from '../query/jaeger-routes.js';
+import { registerMetricsRoutes } from '../query/metrics-routes.js';
 import { registerNativeRoutes } from '../query/native-routes.js';
 import { MemorySpanQueue } from '../queue/memory/memory-span-queue.js';
 import { createOtlpHttpReceiver } from '../receiver/otlp-http-receiver.js';
@@ -29,7 +30,25 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
 
   const retention = new RetentionEnforcer(store, config.retentionHours, log);
   await retention.start();
-  const ingester = new Ingester(store);
+  const ingester = new Ingester(
+    store,
+    config.processors === 'none'
+      ? undefined
+      : {
+          metrics: store.metrics,
+          traceWindowMs: config.traceWindowSeconds * 1000,
+          tailSampling: config.tailSampling
+            ? {
+                decisionWaitMs: config.traceWindowSeconds * 1000,
+                slowThresholdMs: config.tailSamplingSlowMs,
+                operationTracesPerSecond: config.tailSamplingOperationRate,
+                probability: config.tailSamplingProbability,
+              }
+            : undefined,
+          log,
+        },
+  );
+  await ingester.start();
   const queue = new MemorySpanQueue(ingester, { maxSpans: config.queueMaxSpans, maxBatchSpans: config.writeBatchSpans }, log);
   await queue.start();
 
@@ -37,6 +56,7 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
   const query = Fastify({ loggerInstance: log, disableRequestLogging: true });
   registerJaegerRoutes(query, store);
   registerNativeRoutes(query, store);
+  registerMetricsRoutes(query, store.metrics);
   query.get('/api/v1/stats', async () => ({ receiver: receiverStats, queue: queue.getStats(), ingester: ingester.getStats() }));
 
   await receiver.listen({ host: config.host, port: config.otlpHttpPort });
@@ -51,6 +71,7 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
     (stopping ??= (async () => {
       await receiver.close();
       await queue.shutdown();
+      await ingester.shutdown();
       await retention.shutdown();
       await query.close();
       await store.shutdown();

@@ -3,6 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runMetricsStoreConformance } from '../metrics-store-conformance.js';
 import { runSpanStoreConformance } from '../span-store-conformance.js';
 import { conformanceTraces, traceIdOf } from '../span-store-conformance-data.js';
 import { syntheticSpans } from '../synthetic-spans.js';
@@ -64,4 +65,9 @@ describe('DuckDbSpanStore', () => {
     console.log(`DuckDB: ${spans.length} synthetic spans, ${bytesPerSpan.toFixed(1)} bytes/span on disk`);
     assert.ok(bytesPerSpan < 80, `${bytesPerSpan} bytes/span`);
   });
+});
+
+runMetricsStoreConformance('DuckDB', async () => {
+  const store = await DuckDbSpanStore.open({ path: ':memory:' });
+  return { store: store.metrics, close: () => store.shutdown() };
 });

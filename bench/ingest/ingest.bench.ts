@@ -2,7 +2,8 @@
  * bench/ingest: end-to-end ingest of the all-in-one server, OTLP protobuf over HTTP in →
  * committed in DuckDB, with the server pinned to one core; compared in the same run with the
  * baseline "decode only" (the OTLP protobuf decoder alone, in this process), which bounds what
- * the pipeline could reach. Prints a table of medians; see README.md.
+ * the pipeline could reach, and with the stream processors (RED metrics, service graph, error
+ * groups) on and off. Prints a table of medians; see README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -44,13 +45,20 @@ function decodeOnly(bodies: Uint8Array[]): number {
   return spans / seconds;
 }
 
-async function endToEnd(bodies: Uint8Array[]): Promise<{ spansPerSecond: number; bytesPerSpan: number }> {
+interface EndToEnd {
+  spansPerSecond: number;
+  bytesPerSpan: number;
+  /** Time the ingester spent in its processors, as a share of the run's wall time. */
+  processorShare: number;
+}
+
+async function endToEnd(bodies: Uint8Array[], processors: 'all' | 'none'): Promise<EndToEnd> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ariadne-bench-'));
   // The server gets core 0 alone (DuckDB's threads too); this process sends from the other core.
-  const server = await startAriadne(dataDir, ['--log-level', 'info'], hasTaskset ? ['taskset', '-c', '0'] : []);
+  const server = await startAriadne(dataDir, ['--log-level', 'info', '--processors', processors], hasTaskset ? ['taskset', '-c', '0'] : []);
   const url = `${server.otlpUrl}/v1/traces`;
-  const written = async () =>
-    ((await (await fetch(`${server.queryUrl}/api/v1/stats`)).json()) as { ingester: { spansWritten: number } }).ingester.spansWritten;
+  const stats = async () => ((await (await fetch(`${server.queryUrl}/api/v1/stats`)).json()) as { ingester: { spansWritten: number; processorMs: number } }).ingester;
+  const written = async () => (await stats()).spansWritten;
   const t0 = performance.now();
   let next = 0;
   const sender = async () => {
@@ -68,10 +76,11 @@ async function endToEnd(bodies: Uint8Array[]): Promise<{ spansPerSecond: number;
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
   await eventually(async () => ((await written()) >= SPANS ? true : undefined), 300_000);
   const seconds = (performance.now() - t0) / 1000;
+  const processorShare = (await stats()).processorMs / 1000 / seconds;
   if ((await server.stop('SIGTERM')) !== 0) throw new Error('server did not stop cleanly');
   const bytesPerSpan = dirBytes(dataDir) / SPANS;
   rmSync(dataDir, { recursive: true, force: true });
-  return { spansPerSecond: SPANS / seconds, bytesPerSpan };
+  return { spansPerSecond: SPANS / seconds, bytesPerSpan, processorShare };
 }
 
 const bodies = makeWorkload(TRACES);
@@ -81,17 +90,31 @@ console.log(`server pinned to one core: ${hasTaskset ? 'yes (taskset -c 0)' : 'n
 
 const decode: number[] = [];
 const e2e: number[] = [];
+const bare: number[] = [];
 const size: number[] = [];
+const inProcessors: number[] = [];
 for (let run = 0; run < RUNS; run++) {
   decode.push(decodeOnly(bodies));
-  const result = await endToEnd(bodies);
+  const result = await endToEnd(bodies, 'all');
+  const none = await endToEnd(bodies, 'none');
   e2e.push(result.spansPerSecond);
+  bare.push(none.spansPerSecond);
   size.push(result.bytesPerSpan);
-  console.log(`run ${run + 1}: decode only ${decode[run].toFixed(0)} spans/s, end to end ${result.spansPerSecond.toFixed(0)} spans/s, ${result.bytesPerSpan.toFixed(1)} bytes/span on disk`);
+  inProcessors.push(result.processorShare);
+  console.log(
+    `run ${run + 1}: decode only ${decode[run].toFixed(0)} spans/s, end to end ${result.spansPerSecond.toFixed(0)} spans/s ` +
+      `(processors off: ${none.spansPerSecond.toFixed(0)}), ${result.bytesPerSpan.toFixed(1)} bytes/span on disk, ` +
+      `${(result.processorShare * 100).toFixed(1)}% of the time in processors`,
+  );
 }
 const rows = [
   ['decode only (baseline)', median(decode), '1.00', '-'],
-  ['end to end, 1 core', median(e2e), (median(e2e) / median(decode)).toFixed(2), median(size).toFixed(1)],
+  ['end to end, 1 core, processors off', median(bare), (median(bare) / median(decode)).toFixed(2), '-'],
+  ['end to end, 1 core, processors on', median(e2e), (median(e2e) / median(decode)).toFixed(2), median(size).toFixed(1)],
 ];
 console.log('\n| path | spans/s (median) | ratio to baseline | bytes on disk per span |\n| --- | --- | --- | --- |');
 for (const [name, rate, ratio, bytes] of rows) console.log(`| ${name} | ${Math.round(Number(rate)).toLocaleString('en')} | ${ratio} | ${bytes} |`);
+console.log(
+  `\nprocessors' share of the ingest path: ${((1 - median(e2e) / median(bare)) * 100).toFixed(1)}% by throughput (1 − on/off), ` +
+    `${(median(inProcessors) * 100).toFixed(1)}% by the ingester's own clock`,
+);

@@ -6,7 +6,7 @@ import { SpanKind } from '../model/span.js';
 import { ArraySpanReader } from './array-span-reader.js';
 import { toJaegerTrace } from './jaeger-span-json.js';
 import { registerJaegerRoutes } from './jaeger-routes.js';
-import { SHORT_TRACE_ID, TRACE_ID, sampleTrace, span } from './test-spans.js';
+import { SHORT_TRACE_ID, T0, TRACE_ID, backendResource, sampleTrace, span } from './test-spans.js';
 
 const OTHER_TRACE_ID = '11111111111111112222222222222222';
 
@@ -195,4 +195,26 @@ test('prettyPrint indents with 4 spaces', async () => {
   const { app } = setup();
   const res = await app.inject('/api/services?prettyPrint=true');
   assert.ok(res.body.startsWith('{\n    "data": ['));
+});
+
+test('GET /api/traces/:traceID adjusts clock skew between hosts, as Jaeger does', async () => {
+  const skewedId = '33333333333333334444444444444444';
+  const parent = span({ traceId: skewedId, spanId: 'aaaaaaaaaaaaaaaa', kind: SpanKind.CLIENT, endTimeUnixNano: T0 + 10_000_000n });
+  // The backend's clock runs 5 s behind: its server span appears to start before its parent.
+  const child = span({
+    traceId: skewedId,
+    spanId: 'bbbbbbbbbbbbbbbb',
+    parentSpanId: 'aaaaaaaaaaaaaaaa',
+    resource: backendResource(),
+    startTimeUnixNano: T0 - 5_000_000_000n + 2_000_000n,
+    endTimeUnixNano: T0 - 5_000_000_000n + 8_000_000n,
+  });
+  const app = Fastify({ loggerInstance: pino({ level: 'silent' }) });
+  registerJaegerRoutes(app, new ArraySpanReader([parent, child]));
+  const res = await app.inject(`/api/traces/${skewedId}`);
+  const spans = res.json().data[0].spans as Array<{ spanID: string; startTime: number; duration: number }>;
+  const [p, c] = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'].map((id) => spans.find((s) => s.spanID === id)!);
+  assert.ok(c.startTime >= p.startTime, 'child starts within its parent');
+  assert.ok(c.startTime + c.duration <= p.startTime + p.duration, 'child ends within its parent');
+  assert.equal(c.duration, 6000);
 });

@@ -10,6 +10,7 @@ import {
   parseJaegerTraceSearch,
   parseJaegerTraceWindow,
 } from './jaeger-query-params.js';
+import { adjustClockSkew } from './adjust-clock-skew.js';
 import { toJaegerTrace } from './jaeger-span-json.js';
 import { formatJaegerTraceId, parseJaegerPathTraceId } from './jaeger-trace-id.js';
 import { mapBounded } from './map-bounded.js';
@@ -29,6 +30,9 @@ export interface JaegerEnvelope {
   offset: number;
   errors: JaegerError[] | null;
 }
+
+/** Jaeger serves traces with clock skew between hosts adjusted. */
+const adjustedJaegerTrace = (spans: Span[]) => toJaegerTrace(adjustClockSkew(spans));
 
 /** getTrace calls in flight for one search. */
 const TRACE_FETCH_CONCURRENCY = 8;
@@ -123,14 +127,14 @@ export function registerJaegerRoutes<L extends FastifyBaseLogger>(
         const errors: JaegerError[] = [];
         const traces = [];
         for (let i = 0; i < ids.length; i++) {
-          if (found[i].length > 0) traces.push(toJaegerTrace(found[i]));
+          if (found[i].length > 0) traces.push(adjustedJaegerTrace(found[i]));
           else errors.push({ msg: 'trace not found', traceID: formatJaegerTraceId(ids[i]) });
         }
         return envelope(traces, 0, errors.length > 0 ? errors : null);
       }
       const ids = await reader.findTraceIds(search.query);
       const found = await mapBounded(ids, TRACE_FETCH_CONCURRENCY, (id) => reader.getTrace(id));
-      return envelope(found.filter((spans: Span[]) => spans.length > 0).map(toJaegerTrace));
+      return envelope(found.filter((spans: Span[]) => spans.length > 0).map(adjustedJaegerTrace));
     }),
   );
 
@@ -147,7 +151,7 @@ export function registerJaegerRoutes<L extends FastifyBaseLogger>(
       const spans = await reader.getTrace(traceId, parseJaegerTraceWindow(params));
       // Jaeger's spanstore.ErrTraceNotFound text.
       if (spans.length === 0) return { status: 404, msg: 'trace not found' };
-      return envelope([toJaegerTrace(spans)]);
+      return envelope([adjustedJaegerTrace(spans)]);
     }),
   );
 

@@ -17,6 +17,7 @@ import { DEFAULT_TENANT } from '../../model/span.js';
 import type { InstrumentationScope, Resource, Span, SpanBatch, SpanKind, StatusCode, TimeRange } from '../../model/span.js';
 import type { DependencyEdge, Operation, SpanStore, TraceQuery } from '../span-store.js';
 import { decodeAttributes, encodeAttributes, tagPattern } from './attribute-codec.js';
+import { DuckDbAlertStore } from './duckdb-alert-store.js';
 import { METRICS_PURGE_SQL, METRICS_SCHEMA_SQL } from './duckdb-metrics-schema.js';
 import { DuckDbMetricsStore } from './duckdb-metrics-store.js';
 import { SCHEMA_SQL, SPAN_COLUMNS, STAGE_SQL } from './duckdb-schema.js';
@@ -55,7 +56,7 @@ const contentId = (text: string): bigint => createHash('sha256').update(text).di
 
 /**
  * Spans in an embedded DuckDB file. Writes are serialized on one connection, reads on another.
- * The ingester's aggregates live in the same database, behind `metrics`.
+ * The ingester's aggregates live in the same database, behind `metrics`; alerting's documents behind `alerts`.
  */
 export class DuckDbSpanStore implements SpanStore {
   private readonly writes = new Serial();
@@ -75,6 +76,7 @@ export class DuckDbSpanStore implements SpanStore {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     readonly metrics: DuckDbMetricsStore,
+    readonly alerts: DuckDbAlertStore,
   ) {}
 
   static async open(options: DuckDbSpanStoreOptions): Promise<DuckDbSpanStore> {
@@ -85,7 +87,7 @@ export class DuckDbSpanStore implements SpanStore {
     await writer.run(STAGE_SQL);
     const reader = await instance.connect();
     const metrics = new DuckDbMetricsStore(await instance.connect(), await instance.connect());
-    return new DuckDbSpanStore(instance, writer, reader, metrics);
+    return new DuckDbSpanStore(instance, writer, reader, metrics, await DuckDbAlertStore.open(await instance.connect()));
   }
 
   async start(): Promise<void> {}
@@ -397,6 +399,7 @@ export class DuckDbSpanStore implements SpanStore {
       });
       await this.reads.run(async () => undefined);
       await this.metrics.close();
+      await this.alerts.close();
       this.writer.closeSync();
       this.reader.closeSync();
       this.instance.closeSync();

@@ -8,6 +8,8 @@ import { Ingester } from '../ingest/ingester.js';
 import { registerJaegerRoutes } from '../query/jaeger-routes.js';
 import { registerMetricsRoutes } from '../query/metrics-routes.js';
 import { registerNativeRoutes } from '../query/native-routes.js';
+import { registerSearchRoutes } from '../query/search-routes.js';
+import { registerWebUi } from '../query/web-ui-routes.js';
 import { MemorySpanQueue } from '../queue/memory/memory-span-queue.js';
 import { createOtlpHttpReceiver } from '../receiver/otlp-http-receiver.js';
 import { DuckDbSpanStore } from '../storage/duckdb/duckdb-span-store.js';
@@ -58,6 +60,8 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
   registerNativeRoutes(query, store);
   registerMetricsRoutes(query, store.metrics);
   query.get('/api/v1/stats', async () => ({ receiver: receiverStats, queue: queue.getStats(), ingester: ingester.getStats() }));
+  registerSearchRoutes(query, store);
+  registerWebUi(query);
 
   await receiver.listen({ host: config.host, port: config.otlpHttpPort });
   const otlpHttpPort = boundPort(receiver);

@@ -1,0 +1,308 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { ApiError } from '../api/fetch-json';
+import type { OtlpTraces } from '../api/types';
+import { Minimap } from '../components/Minimap';
+import { SpanDetails } from '../components/SpanDetails';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { ROW_HEIGHT, Waterfall } from '../components/Waterfall';
+import { criticalPath } from '../lib/critical-path';
+import { formatDuration, formatTime } from '../lib/format';
+import { href, Link, navigate, useLocation } from '../lib/router';
+import { serviceColor } from '../lib/service-color';
+import { buildTraceModel, searchText, type TraceModel } from '../lib/trace-model';
+import { useFetch } from '../lib/use-fetch';
+
+export function TracePage({ traceId }: { traceId: string }) {
+  const fetched = useFetch<OtlpTraces>(`/api/v1/traces/${encodeURIComponent(traceId)}`);
+  const model = useMemo(() => {
+    if (!fetched.data) return undefined;
+    try {
+      return buildTraceModel(fetched.data);
+    } catch (err) {
+      return err as Error;
+    }
+  }, [fetched.data]);
+  if (fetched.loading) return <Loading what="trace" />;
+  if (fetched.error instanceof ApiError && fetched.error.status === 404)
+    return (
+      <Empty title="Trace not found.">
+        No trace with id <span className="mono">{traceId}</span> is stored here. It may be older than the retention period, or still on its way.{' '}
+        <Link to="/search">Search traces</Link>
+      </Empty>
+    );
+  if (fetched.error) return <ErrorState error={fetched.error} retry={fetched.reload} />;
+  if (model instanceof Error) return <ErrorState error={model} />;
+  if (!model || !fetched.data) return null;
+  return <TraceView trace={model} raw={fetched.data} />;
+}
+
+function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
+  const { path, params } = useLocation();
+  const indexById = useMemo(() => new Map(trace.spans.map((s) => [s.raw.spanId, s.index])), [trace]);
+  const selectedId = params.get('span');
+  const selected = selectedId !== null ? indexById.get(selectedId) : undefined;
+  const select = useCallback(
+    (index: number | undefined) => {
+      const next = new URLSearchParams(location.search);
+      if (index === undefined) next.delete('span');
+      else next.set('span', trace.spans[index].raw.spanId);
+      const qs = next.toString();
+      navigate(qs ? `${path}?${qs}` : path, true);
+    },
+    [path, trace],
+  );
+
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  const rows = useMemo(() => {
+    const out: number[] = [];
+    for (let i = 0; i < trace.spans.length; ) {
+      out.push(i);
+      i = collapsed.has(i) ? trace.spans[i].subtreeEnd : i + 1;
+    }
+    return out;
+  }, [trace, collapsed]);
+  const rowOf = useMemo(() => new Map(rows.map((span, row) => [span, row])), [rows]);
+  const toggle = useCallback((index: number) => {
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (!next.delete(index)) next.add(index);
+      return next;
+    });
+  }, []);
+
+  const [showCritical, setShowCritical] = useState(true);
+  const critical = useMemo(() => (showCritical ? criticalPath(trace.spans) : undefined), [trace, showCritical]);
+
+  const [find, setFind] = useState('');
+  // Built once per trace when finding starts, not on every keystroke.
+  const finding = find !== '';
+  const texts = useMemo(() => (finding ? trace.spans.map(searchText) : undefined), [trace, finding]);
+  const matchList = useMemo(() => {
+    const q = find.trim().toLowerCase();
+    if (!q || !texts) return undefined;
+    const out: number[] = [];
+    texts.forEach((t, i) => {
+      if (t.includes(q)) out.push(i);
+    });
+    return out;
+  }, [texts, find]);
+  const matches = useMemo(() => (matchList ? new Set(matchList) : undefined), [matchList]);
+  const findInput = useRef<HTMLInputElement>(null);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState({ first: 0, count: 20 });
+  const onViewport = useCallback((first: number, count: number) => setViewport({ first, count }), []);
+  const scrollToRow = useCallback((row: number, center = false) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const top = row * ROW_HEIGHT;
+    if (center) el.scrollTop = top - el.clientHeight / 2;
+    else if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, []);
+
+  // A selected span inside a folded subtree (from a link or a find) unfolds its ancestors, then comes into view.
+  useEffect(() => {
+    if (selected === undefined) return;
+    const row = rowOf.get(selected);
+    if (row !== undefined) {
+      scrollToRow(row);
+      return;
+    }
+    setCollapsed((c) => {
+      const next = new Set(c);
+      for (let p = trace.spans[selected].parent; p >= 0; p = trace.spans[p].parent) next.delete(p);
+      return next;
+    });
+  }, [selected, rowOf, scrollToRow, trace]);
+
+  const jumpToMatch = (step: 1 | -1) => {
+    if (!matchList || matchList.length === 0) return;
+    const current = selected === undefined ? -1 : matchList.indexOf(selected);
+    const next = current < 0 ? (step === 1 ? matchList.find((m) => selected === undefined || m > selected) ?? matchList[0] : matchList[matchList.length - 1]) : matchList[(current + step + matchList.length) % matchList.length];
+    select(next);
+  };
+  const matchPosition = matchList && selected !== undefined ? matchList.indexOf(selected) + 1 : 0;
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const row = selected === undefined ? -1 : (rowOf.get(selected) ?? -1);
+    const go = (r: number) => select(rows[Math.max(0, Math.min(rows.length - 1, r))]);
+    const s = selected === undefined ? undefined : trace.spans[selected];
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'j':
+        go(row + 1);
+        break;
+      case 'ArrowUp':
+      case 'k':
+        go(row < 0 ? 0 : row - 1);
+        break;
+      case 'PageDown':
+        go(row + viewport.count);
+        break;
+      case 'PageUp':
+        go(row - viewport.count);
+        break;
+      case 'Home':
+        go(0);
+        break;
+      case 'End':
+        go(rows.length - 1);
+        break;
+      case 'ArrowRight':
+      case 'l':
+        if (!s || s.children.length === 0) return;
+        if (collapsed.has(s.index)) toggle(s.index);
+        else select(s.children[0]);
+        break;
+      case 'ArrowLeft':
+      case 'h':
+        if (!s) return;
+        if (s.children.length > 0 && !collapsed.has(s.index)) toggle(s.index);
+        else if (s.parent >= 0) select(s.parent);
+        break;
+      case 'Enter':
+      case ' ':
+        if (s && s.children.length > 0) toggle(s.index);
+        break;
+      case 'Escape':
+        select(undefined);
+        break;
+      case '/':
+        findInput.current?.focus();
+        break;
+      case 'n':
+        jumpToMatch(1);
+        break;
+      case 'N':
+        jumpToMatch(-1);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const root = trace.spans[0];
+  const json = () => JSON.stringify(raw, null, 2);
+  const [copied, setCopied] = useState<string>();
+  const copy = () =>
+    navigator.clipboard.writeText(json()).then(
+      () => setCopied('Copied'),
+      () => setCopied('Copy failed: the browser allows the clipboard only on https or localhost'),
+    );
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([json()], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `trace-${trace.traceId}.json`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  const [otherId, setOtherId] = useState('');
+
+  return (
+    <div className="trace-page">
+      <header className="trace-header panel">
+        <h1>
+          <span className="svc-chip" style={{ background: serviceColor(root.service) }} />
+          {root.service}: {root.raw.name}
+        </h1>
+        <div className="trace-stats">
+          <span className="mono" title="Trace id">
+            {trace.traceId}
+          </span>
+          <span>{formatTime(trace.startMs)}</span>
+          <span>
+            Duration <strong data-testid="trace-duration">{formatDuration(trace.durationMs)}</strong>
+          </span>
+          <span>
+            <strong data-testid="trace-span-count">{trace.spans.length}</strong> spans
+          </span>
+          <span>depth {trace.maxDepth + 1}</span>
+          {trace.errorCount > 0 && <span className="badge error">{trace.errorCount} errors</span>}
+          {trace.services.map((s) => (
+            <Link key={s} to={`/services/${encodeURIComponent(s)}`} className="svc-tag" style={{ borderColor: serviceColor(s) }}>
+              {s}
+            </Link>
+          ))}
+        </div>
+        <div className="trace-actions">
+          <button type="button" onClick={copy}>
+            Copy JSON
+          </button>
+          <button type="button" onClick={download}>
+            Download JSON
+          </button>
+          {copied && <span className="muted" role="status">{copied}</span>}
+          <form
+            className="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (otherId.trim()) navigate(href('/compare', { a: trace.traceId, b: otherId.trim() }));
+            }}
+          >
+            <input aria-label="Trace id to compare with" placeholder="Compare with trace id…" value={otherId} onChange={(e) => setOtherId(e.target.value)} />
+            <button type="submit" disabled={!otherId.trim()}>
+              Compare
+            </button>
+          </form>
+        </div>
+      </header>
+      <div className="trace-toolbar">
+        <input
+          ref={findInput}
+          type="search"
+          className="find"
+          placeholder="Find in trace (/)…"
+          aria-label="Find in trace"
+          value={find}
+          onChange={(e) => setFind(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              jumpToMatch(e.shiftKey ? -1 : 1);
+            } else if (e.key === 'Escape') {
+              setFind('');
+              scrollRef.current?.focus();
+            }
+          }}
+        />
+        {matchList && (
+          <span className="muted" data-testid="find-count">
+            {matchPosition > 0 ? `${matchPosition} of ` : ''}
+            {matchList.length} match{matchList.length === 1 ? '' : 'es'}
+          </span>
+        )}
+        <button type="button" onClick={() => setCollapsed(new Set())}>
+          Expand all
+        </button>
+        <button type="button" onClick={() => setCollapsed(new Set(trace.spans.filter((s) => s.depth === 0 && s.children.length > 0).flatMap((s) => s.children.filter((c) => trace.spans[c].children.length > 0))))}>
+          Collapse to depth 2
+        </button>
+        <label className="checkbox">
+          <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.target.checked)} /> Critical path
+        </label>
+        <span className="spacer" />
+        <span className="muted small">↑↓ move · ←→ fold · Enter toggle · / find · n next match</span>
+      </div>
+      <Minimap trace={trace} rows={rows} firstInView={viewport.first} rowsInView={viewport.count} onJump={(r) => scrollToRow(r + Math.floor(viewport.count / 2), true)} />
+      <div className={selected === undefined ? 'trace-body' : 'trace-body with-details'}>
+        <Waterfall
+          trace={trace}
+          rows={rows}
+          collapsed={collapsed}
+          selected={selected}
+          matches={matches}
+          critical={critical}
+          scrollRef={scrollRef}
+          onViewport={onViewport}
+          onSelect={select}
+          onToggle={toggle}
+          onKeyDown={onKeyDown}
+        />
+        {selected !== undefined && <SpanDetails span={trace.spans[selected]} trace={trace} onClose={() => select(undefined)} />}
+      </div>
+    </div>
+  );
+}

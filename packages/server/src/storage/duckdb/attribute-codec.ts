@@ -64,7 +64,8 @@ function fromTyped([type, payload]: Typed): AttributeValue {
 // String(-0) is '0'; keep the sign so the value round-trips.
 const numberText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 
-function valueText(value: AttributeValue): [text: string, type: string] {
+/** An attribute's string form (what a tag query compares) and its type letter. */
+export function valueText(value: AttributeValue): [text: string, type: string] {
   switch (typeof value) {
     case 'string':
       return [value, 's'];
@@ -80,7 +81,8 @@ function valueText(value: AttributeValue): [text: string, type: string] {
   return [JSON.stringify(payload), type];
 }
 
-function parseValue(text: string, type: string): AttributeValue {
+/** The attribute back from `valueText`'s string form and type letter. */
+export function parseValue(text: string, type: string): AttributeValue {
   switch (type) {
     case 's':
       return text;

@@ -3,8 +3,9 @@ import type { DuckDBBlobValue, DuckDBConnection, DuckDBListValue, DuckDBType, Du
 import { LogHistogram } from '../../ingest/sketch/log-histogram.js';
 import { DEFAULT_TENANT } from '../../model/span.js';
 import type { TimeRange } from '../../model/span.js';
-import { MAX_ERROR_EXAMPLES, MINUTE_NANO } from '../metrics-store.js';
-import type { ErrorGroup, ErrorGroupQuery, MetricsBatch, MetricsStore, RedPoint, RedQuery, RedSeries, ServiceEdge } from '../metrics-store.js';
+import { mergeEdges, mergeErrorGroups, mergeRed } from '../metrics-merge.js';
+import { MINUTE_NANO } from '../metrics-store.js';
+import type { ErrorGroup, ErrorGroupQuery, MetricsBatch, MetricsStore, RedQuery, RedSeries, ServiceEdge } from '../metrics-store.js';
 import { Serial } from './serial.js';
 
 const histogram = (value: DuckDBValue): LogHistogram => LogHistogram.decode((value as DuckDBBlobValue).bytes);
@@ -17,11 +18,6 @@ function rangeFilter(range: TimeRange, tenant: string) {
     types: { tenant: VARCHAR, start: BIGINT, end: BIGINT } as Record<string, DuckDBType>,
   };
 }
-
-const pointStart = (minute: bigint, range: TimeRange, step: bigint): bigint => {
-  const offset = minute - range.startUnixNano;
-  return range.startUnixNano + (offset <= 0n ? 0n : (offset / step) * step);
-};
 
 /**
  * Per-minute aggregates in the span store's DuckDB database, on connections of their own: a
@@ -87,29 +83,17 @@ export class DuckDbMetricsStore implements MetricsStore {
         f.types.kinds = LIST(UTINYINT);
       }
       const rows = (await this.reader.runAndReadAll(sql + ' ORDER BY minute_ns', f.values, f.types)).getRows();
-      const series = new Map<string, { series: RedSeries; points: Map<bigint, RedPoint> }>();
-      for (const [minute, service, operation, requests, errors, latency] of rows) {
-        const key = `${service}\0${operation}`;
-        let s = series.get(key);
-        if (!s) {
-          const base: RedSeries = { service: service as string, points: [] };
-          if (query.groupByOperation) base.operation = operation as string;
-          s = { series: base, points: new Map() };
-          series.set(key, s);
-        }
-        const start = pointStart(minute as bigint, query.range, query.stepNano);
-        let point = s.points.get(start);
-        if (!point) {
-          point = { startUnixNano: start, requests: 0, errors: 0, latency: new LogHistogram() };
-          s.points.set(start, point);
-        }
-        point.requests += requests as number;
-        point.errors += errors as number;
-        point.latency.merge(histogram(latency));
-      }
-      return [...series.values()]
-        .map(({ series: s, points }) => ({ ...s, points: [...points.values()] }))
-        .sort((a, b) => (a.service + '\0' + (a.operation ?? '') < b.service + '\0' + (b.operation ?? '') ? -1 : 1));
+      return mergeRed(
+        rows.map(([minute, service, operation, requests, errors, latency]) => ({
+          minuteUnixNano: minute as bigint,
+          service: service as string,
+          operation: operation as string,
+          requests: requests as number,
+          errors: errors as number,
+          latency: histogram(latency),
+        })),
+        query,
+      );
     });
   }
 
@@ -117,19 +101,15 @@ export class DuckDbMetricsStore implements MetricsStore {
     return this.reads.run(async () => {
       const f = rangeFilter(range, tenant);
       const rows = (await this.reader.runAndReadAll(`SELECT parent, child, calls, errors, latency FROM edge_minutes WHERE ${f.sql}`, f.values, f.types)).getRows();
-      const edges = new Map<string, ServiceEdge>();
-      for (const [parent, child, calls, errors, latency] of rows) {
-        const key = `${parent}\0${child}`;
-        let edge = edges.get(key);
-        if (!edge) {
-          edge = { parent: parent as string, child: child as string, calls: 0, errors: 0, latency: new LogHistogram() };
-          edges.set(key, edge);
-        }
-        edge.calls += calls as number;
-        edge.errors += errors as number;
-        edge.latency.merge(histogram(latency));
-      }
-      return [...edges.values()].sort((a, b) => (a.parent + '\0' + a.child < b.parent + '\0' + b.child ? -1 : 1));
+      return mergeEdges(
+        rows.map(([parent, child, calls, errors, latency]) => ({
+          parent: parent as string,
+          child: child as string,
+          calls: calls as number,
+          errors: errors as number,
+          latency: histogram(latency),
+        })),
+      );
     });
   }
 
@@ -143,24 +123,18 @@ export class DuckDbMetricsStore implements MetricsStore {
         f.types.service = VARCHAR;
       }
       const rows = (await this.reader.runAndReadAll(sql + ' ORDER BY minute_ns', f.values, f.types)).getRows();
-      const groups = new Map<string, ErrorGroup>();
-      for (const [minute, service, errorType, message, frame, count, examples] of rows) {
-        const key = `${service}\0${errorType}\0${message}\0${frame}`;
-        let group = groups.get(key);
-        if (!group) {
-          group = { service: service as string, errorType: errorType as string, message: message as string, frame: frame as string, count: 0, points: [], exampleTraceIds: [] };
-          groups.set(key, group);
-        }
-        group.count += count as number;
-        const start = pointStart(minute as bigint, query.range, query.stepNano);
-        const last = group.points.at(-1);
-        if (last?.startUnixNano === start) last.count += count as number;
-        else group.points.push({ startUnixNano: start, count: count as number });
-        for (const id of (examples as DuckDBListValue).items as string[]) {
-          if (group.exampleTraceIds.length < MAX_ERROR_EXAMPLES && !group.exampleTraceIds.includes(id)) group.exampleTraceIds.push(id);
-        }
-      }
-      return [...groups.values()].sort((a, b) => b.count - a.count).slice(0, query.limit);
+      return mergeErrorGroups(
+        rows.map(([minute, service, errorType, message, frame, count, examples]) => ({
+          minuteUnixNano: minute as bigint,
+          service: service as string,
+          errorType: errorType as string,
+          message: message as string,
+          frame: frame as string,
+          count: count as number,
+          exampleTraceIds: (examples as DuckDBListValue).items as string[],
+        })),
+        query,
+      );
     });
   }
 

@@ -1,0 +1,142 @@
+import { diag, TraceFlags } from '@opentelemetry/api';
+import type { RecordingSpan } from '../trace/recording-span.js';
+import type { SpanProcessor } from '../trace/span-processor.js';
+import { ExportResultCode } from './span-exporter.js';
+import type { SpanExporter } from './span-exporter.js';
+
+export interface BatchSpanProcessorOptions {
+  /** Spans waiting beyond this are dropped and counted; default 2048. */
+  maxQueueSize?: number;
+  /** Default 512. */
+  maxExportBatchSize?: number;
+  /** Longest wait before queued spans are exported; default 5000 ms. */
+  scheduledDelayMillis?: number;
+  /** Longest one export may take; default 30000 ms. */
+  exportTimeoutMillis?: number;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Queues sampled spans in a bounded queue and exports them in batches, one export at a time,
+ * off the application's call path. Its timers are unref'd: it never keeps the process alive.
+ */
+export class BatchSpanProcessor implements SpanProcessor {
+  /** Spans dropped because the queue was full. */
+  droppedSpans = 0;
+  /** Spans whose export failed or timed out. */
+  failedSpans = 0;
+  exportedSpans = 0;
+  private queue: RecordingSpan[] = [];
+  private readonly maxQueueSize: number;
+  private readonly maxExportBatchSize: number;
+  private readonly scheduledDelayMillis: number;
+  private readonly exportTimeoutMillis: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(
+    private readonly exporter: SpanExporter,
+    options: BatchSpanProcessorOptions = {},
+  ) {
+    this.maxQueueSize = Math.max(1, options.maxQueueSize ?? 2048);
+    this.maxExportBatchSize = Math.max(1, Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize));
+    this.scheduledDelayMillis = Math.max(0, options.scheduledDelayMillis ?? 5000);
+    this.exportTimeoutMillis = Math.max(0, options.exportTimeoutMillis ?? 30_000);
+  }
+
+  get queuedSpans(): number {
+    return this.queue.length;
+  }
+
+  onStart(): void {}
+
+  onEnd(span: RecordingSpan): void {
+    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.queue.length >= this.maxQueueSize) {
+      if (this.droppedSpans++ === 0) {
+        diag.warn(`ariadne: span queue full (${this.maxQueueSize}); dropping spans (counted in droppedSpans)`);
+      }
+      return;
+    }
+    this.queue.push(span);
+    if (this.queue.length >= this.maxExportBatchSize) this.schedule(0);
+    else this.schedule(this.scheduledDelayMillis);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.drain();
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      await this.drain();
+      this.stopped = true;
+      this.clearTimer();
+      try {
+        await this.exporter.shutdown();
+      } catch (err) {
+        diag.error('ariadne: exporter shutdown failed', err);
+      }
+    })();
+    return this.shutdownPromise;
+  }
+
+  private schedule(delay: number): void {
+    if (this.running !== undefined) return;
+    if (this.timer !== undefined) {
+      if (delay !== 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Exports until the queue is empty; concurrent callers share the one loop. */
+  private drain(): Promise<void> {
+    this.clearTimer();
+    this.running ??= (async () => {
+      try {
+        while (this.queue.length > 0) await this.exportBatch(this.queue.splice(0, this.maxExportBatchSize));
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async exportBatch(spans: RecordingSpan[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.exportTimeoutMillis, TIMED_OUT);
+      timer.unref();
+    });
+    try {
+      const result = await Promise.race([this.exporter.export(spans), timeout]);
+      if (result === TIMED_OUT) {
+        this.failedSpans += spans.length;
+        diag.warn(`ariadne: export of ${spans.length} spans timed out after ${this.exportTimeoutMillis} ms`);
+      } else if (result.code !== ExportResultCode.SUCCESS) {
+        this.failedSpans += spans.length;
+        diag.warn(`ariadne: export of ${spans.length} spans failed: ${result.error?.message ?? 'unknown error'}`);
+      } else {
+        this.exportedSpans += spans.length;
+      }
+    } catch (err) {
+      this.failedSpans += spans.length;
+      diag.error('ariadne: span exporter threw', err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { context, diag, ROOT_CONTEXT } from '@opentelemetry/api';
+import { suppressTracing } from '../context/suppress-tracing.js';
+import type { RecordingSpan } from '../trace/recording-span.js';
+import { SDK_VERSION } from '../version.js';
+import { encodeTraceRequestJson } from './otlp-json-encoder.js';
+import { encodeTraceRequestProtobuf } from './otlp-protobuf-encoder.js';
+import { backoffMillis, DEFAULT_RETRY_POLICY, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { ExportResultCode } from './span-exporter.js';
+import type { ExportResult, SpanExporter } from './span-exporter.js';
+
+const gzip = promisify(gzipCallback);
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpCompression = 'gzip' | 'none';
+
+export interface OtlpHttpTraceExporterOptions {
+  /** The full traces URL; default http://localhost:4318/v1/traces. */
+  url?: string;
+  headers?: Record<string, string>;
+  protocol?: OtlpProtocol;
+  compression?: OtlpCompression;
+  /** Per request, default 10 s. */
+  timeoutMillis?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+class HttpStatusError extends Error {
+  constructor(readonly status: number, body: string) {
+    super(`OTLP export failed with HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+  }
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
+/** OTLP/HTTP (protobuf or JSON) with gzip, retries with backoff, and its own requests untraced. */
+export class OtlpHttpTraceExporter implements SpanExporter {
+  readonly url: URL;
+  private readonly headers: Record<string, string>;
+  private readonly protocol: OtlpProtocol;
+  private readonly compression: OtlpCompression;
+  private readonly timeoutMillis: number;
+  private readonly retry: RetryPolicy;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<ExportResult>>();
+
+  constructor(options: OtlpHttpTraceExporterOptions = {}) {
+    this.url = new URL(options.url ?? 'http://localhost:4318/v1/traces');
+    this.protocol = options.protocol ?? 'http/protobuf';
+    this.compression = options.compression ?? 'none';
+    this.timeoutMillis = options.timeoutMillis ?? 10_000;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.headers = {
+      ...options.headers,
+      'content-type': this.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+      'user-agent': `ariadne-sdk/${SDK_VERSION}`,
+    };
+    if (this.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
+  }
+
+  export(spans: readonly RecordingSpan[]): Promise<ExportResult> {
+    if (this.stopped) return Promise.resolve({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
+    const done = this.send(spans).catch((err: unknown) => ({
+      code: ExportResultCode.FAILED,
+      error: err instanceof Error ? err : new Error(String(err)),
+    }));
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return done;
+  }
+
+  /** Waits for exports under way, then refuses new ones. */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.inFlight);
+  }
+
+  private async send(spans: readonly RecordingSpan[]): Promise<ExportResult> {
+    let body = this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans);
+    if (this.compression === 'gzip') body = await gzip(body);
+    for (let attempt = 1; ; attempt++) {
+      let delay: number | undefined;
+      let error: Error;
+      try {
+        const answer = await this.post(body);
+        if (answer.status >= 200 && answer.status < 300) return { code: ExportResultCode.SUCCESS };
+        error = new HttpStatusError(answer.status, answer.body);
+        if (!RETRYABLE_STATUSES.has(answer.status)) return { code: ExportResultCode.FAILED, error };
+        const retryAfter = answer.headers['retry-after'];
+        delay = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      } catch (err) {
+        // Network errors and timeouts are retried like 503.
+        error = err instanceof Error ? err : new Error(String(err));
+      }
+      if (attempt >= this.retry.maxAttempts || this.stopped) return { code: ExportResultCode.FAILED, error };
+      const wait = delay ?? backoffMillis(this.retry, attempt);
+      diag.debug(`ariadne: OTLP export attempt ${attempt} failed (${error.message}); retrying in ${wait} ms`);
+      await sleep(wait);
+    }
+  }
+
+  private post(body: Uint8Array): Promise<HttpAnswer> {
+    const request = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // The exporter's own requests must not become spans (nor inject headers).
+    return context.with(suppressTracing(ROOT_CONTEXT), () =>
+      new Promise<HttpAnswer>((resolve, reject) => {
+        const req = request(this.url, {
+          method: 'POST',
+          headers: { ...this.headers, 'content-length': String(body.length) },
+          timeout: this.timeoutMillis,
+        });
+        req.on('timeout', () => req.destroy(new Error(`OTLP export timed out after ${this.timeoutMillis} ms`)));
+        req.on('error', reject);
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+        });
+        req.end(body);
+      }),
+    );
+  }
+}

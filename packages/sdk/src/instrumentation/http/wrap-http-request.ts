@@ -1,0 +1,118 @@
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import * as http from 'node:http';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Tracer } from '@opentelemetry/api';
+import { isTracingSuppressed } from '../../context/suppress-tracing.js';
+import { instrumentationTracer } from '../instrumentation-tracer.js';
+import { recordError } from '../record-error.js';
+import { setMethod } from './http-attributes.js';
+
+type RequestFunction = typeof http.request;
+type Callback = (res: IncomingMessage) => void;
+
+export interface WrapHttpRequestOptions {
+  tracer?: Tracer;
+}
+
+function headersObject(headers: RequestOptions['headers']): OutgoingHttpHeaders {
+  if (Array.isArray(headers)) {
+    const out: OutgoingHttpHeaders = {};
+    for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = headers[i + 1];
+    return out;
+  }
+  return { ...(headers as OutgoingHttpHeaders | undefined) };
+}
+
+function defaultPort(protocol: string): number {
+  return protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * Wraps `http.request` or `https.request` (the article's otelhttp.NewTransport): a CLIENT span
+ * per request, its context injected into the request headers, ended when the response has been
+ * read or the request fails. 4xx and 5xx answers mark the span as failed, as the HTTP
+ * conventions ask of clients.
+ */
+export function wrapHttpRequest<F extends RequestFunction>(request: F, options: WrapHttpRequestOptions = {}): F {
+  const traced = function tracedRequest(this: unknown, ...args: unknown[]): ClientRequest {
+    const active = context.active();
+    if (isTracingSuppressed(active)) return (request as (...a: unknown[]) => ClientRequest).apply(this, args);
+    let url: URL | undefined;
+    let opts: RequestOptions;
+    let callback: Callback | undefined;
+    if (typeof args[0] === 'string' || args[0] instanceof URL) {
+      url = new URL(args[0]);
+      if (typeof args[1] === 'function') {
+        opts = {};
+        callback = args[1] as Callback;
+      } else {
+        opts = (args[1] as RequestOptions | undefined) ?? {};
+        callback = args[2] as Callback | undefined;
+      }
+    } else {
+      opts = (args[0] as RequestOptions | undefined) ?? {};
+      callback = args[1] as Callback | undefined;
+    }
+    const protocol = opts.protocol ?? url?.protocol ?? 'http:';
+    const host = opts.hostname ?? opts.host?.replace(/:\d+$/, '') ?? url?.hostname ?? 'localhost';
+    const port = Number(opts.port ?? (url?.port || defaultPort(protocol)));
+    const path = opts.path ?? (url ? url.pathname + url.search : '/');
+    const attributes: Attributes = {};
+    const name = setMethod(attributes, opts.method ?? 'GET');
+    attributes['server.address'] = host;
+    attributes['server.port'] = port;
+    const hostPart = host.includes(':') ? `[${host}]` : host;
+    const portPart = port === defaultPort(protocol) ? '' : `:${port}`;
+    attributes['url.full'] = `${protocol}//${hostPart}${portPart}${path}`;
+    const span = instrumentationTracer(options.tracer).startSpan(name, { kind: SpanKind.CLIENT, attributes }, active);
+    const ctx = trace.setSpan(active, span);
+    const headers = headersObject(opts.headers);
+    propagation.inject(ctx, headers);
+    const tracedOpts = { ...opts, headers };
+    const callArgs: unknown[] = url ? [url, tracedOpts] : [tracedOpts];
+    if (callback !== undefined) callArgs.push(callback);
+
+    let ended = false;
+    let answered = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      span.end();
+    };
+    const req = context.with(ctx, () => (request as (...a: unknown[]) => ClientRequest).apply(this, callArgs));
+    req.once('response', (res: IncomingMessage) => {
+      answered = true;
+      const status = res.statusCode ?? 0;
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 400) {
+        span.setAttribute('error.type', String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      res.once('end', end);
+      res.once('close', end);
+    });
+    req.once('error', (err: Error) => {
+      recordError(span, err);
+      end();
+    });
+    req.once('close', () => {
+      if (!answered) end();
+    });
+    return req;
+  };
+  return traced as F;
+}
+
+/** `http.get` over a wrapped request function: the same span, and the request ended at once. */
+export function wrapHttpGet<F extends RequestFunction>(request: F, options: WrapHttpRequestOptions = {}): F {
+  const traced = wrapHttpRequest(request, options);
+  return function tracedGet(this: unknown, ...args: unknown[]): ClientRequest {
+    const req = (traced as (...a: unknown[]) => ClientRequest).apply(this, args);
+    req.end();
+    return req;
+  } as F;
+}
+
+/** node:http's request and get, traced. */
+export const tracedHttpRequest: RequestFunction = wrapHttpRequest(http.request);
+export const tracedHttpGet: RequestFunction = wrapHttpGet(http.request);

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import { isTracingSuppressed } from '../../context/suppress-tracing.js';
+import { instrumentationTracer } from '../instrumentation-tracer.js';
+import { recordError } from '../record-error.js';
+import { setMethod, splitHostPort } from './http-attributes.js';
+
+export interface WrapRequestListenerOptions {
+  tracer?: Tracer;
+  /** Requests for which no span is made (health checks). */
+  ignore?: (req: IncomingMessage) => boolean;
+  /** The low-cardinality route, e.g. `/users/:id`, for the span name and http.route. */
+  route?: (req: IncomingMessage) => string | undefined;
+}
+
+function serverAttributes(req: IncomingMessage): { name: string; attributes: Attributes } {
+  const attributes: Attributes = {};
+  const method = setMethod(attributes, req.method);
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  attributes['url.path'] = q === -1 ? target : target.slice(0, q);
+  if (q !== -1) attributes['url.query'] = target.slice(q + 1);
+  attributes['url.scheme'] = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
+  const { host, port } = splitHostPort(req.headers.host);
+  if (host !== undefined) attributes['server.address'] = host;
+  if (port !== undefined) attributes['server.port'] = port;
+  const client = req.socket?.remoteAddress;
+  if (client !== undefined) attributes['client.address'] = client;
+  const agent = req.headers['user-agent'];
+  if (agent !== undefined) attributes['user_agent.original'] = agent;
+  attributes['network.protocol.version'] = req.httpVersion;
+  return { name: method, attributes };
+}
+
+function endServerSpan(span: Span, res: ServerResponse, aborted: boolean): void {
+  const status = res.statusCode;
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) {
+    span.setAttribute('error.type', String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  } else if (aborted) {
+    span.setAttribute('error.type', 'aborted');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection closed before the response finished' });
+  }
+  span.end();
+}
+
+/**
+ * Wraps a node:http request listener (the article's otelhttp.NewHandler): each request gets a
+ * SERVER span whose parent is extracted from the request headers, active while the listener and
+ * the request's and response's event listeners run; it ends when the response finishes or the
+ * connection closes, with the status code, 5xx marking an error.
+ */
+export function wrapRequestListener<Req extends IncomingMessage, Res extends ServerResponse>(
+  listener: (req: Req, res: Res) => void,
+  options: WrapRequestListenerOptions = {},
+): (req: Req, res: Res) => void {
+  return function tracedRequestListener(this: unknown, req: Req, res: Res): void {
+    const active = context.active();
+    if (isTracingSuppressed(active) || options.ignore?.(req)) return listener.call(this, req, res);
+    const parent = propagation.extract(active, req.headers);
+    const { name, attributes } = serverAttributes(req);
+    const route = options.route?.(req);
+    if (route !== undefined) attributes['http.route'] = route;
+    const span = instrumentationTracer(options.tracer).startSpan(
+      route === undefined ? name : `${name} ${route}`,
+      { kind: SpanKind.SERVER, attributes },
+      parent,
+    );
+    const ctx = trace.setSpan(parent, span);
+    context.bind(ctx, req);
+    context.bind(ctx, res);
+    let ended = false;
+    const end = (aborted: boolean) => {
+      if (ended) return;
+      ended = true;
+      endServerSpan(span, res, aborted);
+    };
+    res.once('finish', () => end(false));
+    res.once('close', () => end(!res.writableFinished));
+    try {
+      context.with(ctx, () => listener.call(this, req, res));
+    } catch (err) {
+      recordError(span, err);
+      throw err;
+    }
+  };
+}

@@ -58,7 +58,9 @@ export function Waterfall(props: WaterfallProps) {
     const color = serviceColor(s.service);
     const left = pct(s.start);
     const width = Math.max(pct(s.duration), 0.05);
-    const labelAfter = left + width < 80;
+    // The duration goes after the bar, else before it, else (a bar spanning the row) inside its end.
+    const labelStyle = left + width < 80 ? { left: `calc(${left + width}% + 4px)` } : left > 15 ? { right: `calc(${100 - left}% + 4px)` } : { right: `calc(${100 - left - width}% + 4px)` };
+    const labelInside = left + width >= 80 && left <= 15;
     const classes = ['wf-row'];
     if (s.index === selected) classes.push('selected');
     if (matches?.has(s.index)) classes.push('match');
@@ -110,7 +112,7 @@ export function Waterfall(props: WaterfallProps) {
               <div key={a} className="wf-critical" style={{ left: `${((a - s.start) / Math.max(s.duration, 1e-9)) * 100}%`, width: `${((b - a) / Math.max(s.duration, 1e-9)) * 100}%` }} />
             ))}
           </div>
-          <span className="wf-label" style={labelAfter ? { left: `calc(${left + width}% + 4px)` } : { right: `calc(${100 - left}% + 4px)` }}>
+          <span className={labelInside ? 'wf-label inside' : 'wf-label'} style={labelStyle}>
             {formatDuration(s.duration)}
           </span>
         </div>

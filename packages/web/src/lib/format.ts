@@ -1,6 +1,7 @@
 /** A duration in ms as people read it: 850µs, 12.3ms, 4.56s, 2m 5s. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
+  if (ms === 0) return '0';
   const abs = Math.abs(ms);
   if (abs < 1) return `${round(ms * 1000, 3)}µs`;
   if (abs < 1000) return `${round(ms, 3)}ms`;

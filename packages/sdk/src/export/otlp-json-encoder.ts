@@ -72,12 +72,13 @@ function span(s: RecordingSpan): Record<string, unknown> {
       return link;
     }),
     droppedLinksCount: s.droppedLinksCount,
-    status: s.statusMessage === undefined ? { code: s.statusCode } : { code: s.statusCode, message: s.statusMessage },
     flags: flagsOf(parent, sc.traceFlags),
   };
   const state = sc.traceState?.serialize();
   if (state) out.traceState = state;
   if (parent !== undefined) out.parentSpanId = parent.spanId;
+  if (s.statusMessage !== undefined) out.status = { code: s.statusCode, message: s.statusMessage };
+  else if (s.statusCode !== 0) out.status = { code: s.statusCode };
   return out;
 }
 

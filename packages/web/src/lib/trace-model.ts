@@ -31,6 +31,17 @@ export interface TraceModel {
   maxDepth: number;
 }
 
+/** Epoch ns as whole ms (exact in a double) and the sub-ms fraction: no BigInt per span. */
+interface SplitTime {
+  ms: number;
+  frac: number;
+}
+
+const splitTime = (ns: string): SplitTime =>
+  ns.length > 6 ? { ms: Number(ns.slice(0, -6)), frac: Number(ns.slice(-6)) / 1e6 } : { ms: 0, frac: Number(ns) / 1e6 };
+
+const before = (a: SplitTime, b: SplitTime): boolean => a.ms < b.ms || (a.ms === b.ms && a.frac < b.frac);
+
 const serviceOf = (resource: OtlpResource): string => {
   const kv = resource.attributes.find((a) => a.key === 'service.name');
   return kv ? attributeText(kv.value) : 'unknown_service';
@@ -38,29 +49,30 @@ const serviceOf = (resource: OtlpResource): string => {
 
 /**
  * The spans of an OTLP/JSON trace as a tree in depth-first order. Spans whose parent is missing
- * become roots. Times are taken relative to the earliest span with BigInt, since epoch nanoseconds
- * exceed a double's precision.
+ * become roots. Epoch nanoseconds exceed a double's precision, so times are split into whole ms
+ * and a fraction before being made relative to the earliest span.
  */
 export function buildTraceModel(traces: OtlpTraces): TraceModel {
-  const flat: { raw: OtlpSpan; resource: OtlpResource; scope: OtlpScope; service: string; startNs: bigint; endNs: bigint }[] = [];
+  const flat: { raw: OtlpSpan; resource: OtlpResource; scope: OtlpScope; service: string; start: SplitTime; end: SplitTime }[] = [];
   for (const rs of traces.resourceSpans) {
     const service = serviceOf(rs.resource);
     for (const ss of rs.scopeSpans) {
       for (const raw of ss.spans) {
-        flat.push({ raw, resource: rs.resource, scope: ss.scope, service, startNs: BigInt(raw.startTimeUnixNano), endNs: BigInt(raw.endTimeUnixNano) });
+        flat.push({ raw, resource: rs.resource, scope: ss.scope, service, start: splitTime(raw.startTimeUnixNano), end: splitTime(raw.endTimeUnixNano) });
       }
     }
   }
   if (flat.length === 0) throw new Error('the trace has no spans');
-  let min = flat[0].startNs;
-  let max = flat[0].endNs;
+  let min = flat[0].start;
+  let max = flat[0].end;
   for (const f of flat) {
-    if (f.startNs < min) min = f.startNs;
-    if (f.endNs > max) max = f.endNs;
+    if (before(f.start, min)) min = f.start;
+    if (before(max, f.end)) max = f.end;
   }
+  const since = (t: SplitTime) => t.ms - min.ms + t.frac - min.frac;
   const byId = new Map<string, number>();
   flat.forEach((f, i) => byId.set(f.raw.spanId, i));
-  const starts = flat.map((f) => Number(f.startNs - min) / 1e6);
+  const starts = flat.map((f) => since(f.start));
   const kids: number[][] = flat.map(() => []);
   const roots: number[] = [];
   flat.forEach((f, i) => {
@@ -91,7 +103,7 @@ export function buildTraceModel(traces: OtlpTraces): TraceModel {
       scope: f.scope,
       service: f.service,
       start: starts[item.flat],
-      duration: Number(f.endNs - f.startNs) / 1e6,
+      duration: f.end.ms - f.start.ms + f.end.frac - f.start.frac,
       depth: item.depth,
       parent: item.parent,
       children: [],
@@ -119,9 +131,9 @@ export function buildTraceModel(traces: OtlpTraces): TraceModel {
   return {
     traceId: flat[0].raw.traceId,
     spans,
-    startNs: min,
-    startMs: Number(min / 1_000_000n) + Number(min % 1_000_000n) / 1e6,
-    durationMs: Number(max - min) / 1e6,
+    startNs: BigInt(min.ms) * 1_000_000n + BigInt(Math.round(min.frac * 1e6)),
+    startMs: min.ms + min.frac,
+    durationMs: since(max),
     services: [...services].sort(),
     errorCount,
     maxDepth,

@@ -5,7 +5,7 @@ import { Minimap } from '../components/Minimap';
 import { SpanDetails } from '../components/SpanDetails';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { ROW_HEIGHT, Waterfall } from '../components/Waterfall';
-import { criticalPath } from '../lib/critical-path';
+import { criticalPath, type CriticalSegments } from '../lib/critical-path';
 import { formatDuration, formatTime } from '../lib/format';
 import { href, Link, navigate, useLocation } from '../lib/router';
 import { serviceColor } from '../lib/service-color';
@@ -71,7 +71,12 @@ function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
   }, []);
 
   const [showCritical, setShowCritical] = useState(true);
-  const critical = useMemo(() => (showCritical ? criticalPath(trace.spans) : undefined), [trace, showCritical]);
+  // Computed after the first paint: on a huge trace the rows matter first.
+  const [critical, setCritical] = useState<CriticalSegments>();
+  useEffect(() => {
+    const timer = setTimeout(() => setCritical(criticalPath(trace.spans)), 0);
+    return () => clearTimeout(timer);
+  }, [trace]);
 
   const [find, setFind] = useState('');
   // Built once per trace when finding starts, not on every keystroke.
@@ -294,7 +299,7 @@ function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
           collapsed={collapsed}
           selected={selected}
           matches={matches}
-          critical={critical}
+          critical={showCritical ? critical : undefined}
           scrollRef={scrollRef}
           onViewport={onViewport}
           onSelect={select}

@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sendLargeTrace, waitForTrace } from '../../test/e2e/large-trace.js';
+import { startAriadne } from '../../test/e2e/start-ariadne.js';
+import { ensureWebBuilt, launchBrowser } from '../../test/e2e/web-browser.js';
+
+/*
+ * Time to open a trace in the web UI: from navigation to the first waterfall row on screen, in a
+ * fresh page each run (browser cache warm, as for a user who opened Ariadne before). Baseline: a
+ * 500-span trace in the same run. The API column is the same trace fetched and read whole by Node.
+ */
+
+const RUNS = Number(process.env.RUNS ?? 7);
+const SIZES = [500, 50_000];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+ensureWebBuilt();
+const ariadne = await startAriadne(mkdtempSync(join(tmpdir(), 'ariadne-bench-web-')), ['--processors', 'none']);
+const browser = await launchBrowser();
+try {
+  const traces = [];
+  for (const spans of SIZES) {
+    const traceId = await sendLargeTrace(ariadne.otlpUrl, spans);
+    await waitForTrace(ariadne.queryUrl, traceId, spans);
+    traces.push({ spans, traceId });
+  }
+  // One context, so the UI's files come from the browser cache after the first load.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const warm = await context.newPage();
+  await warm.goto(`${ariadne.queryUrl}/search`);
+  await warm.close();
+  const rows = [];
+  for (const { spans, traceId } of traces) {
+    const open: number[] = [];
+    const api: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const a0 = performance.now();
+      await (await fetch(`${ariadne.queryUrl}/api/v1/traces/${traceId}`)).json();
+      api.push(performance.now() - a0);
+      const page = await context.newPage();
+      const t0 = performance.now();
+      await page.goto(`${ariadne.queryUrl}/trace/${traceId}`);
+      await page.locator('.wf-row').first().waitFor({ timeout: 60_000 });
+      open.push(performance.now() - t0);
+      await page.close();
+    }
+    rows.push({ spans, api: median(api), open: median(open), min: Math.min(...open), max: Math.max(...open) });
+  }
+  const base = rows[0].open;
+  console.log(`\nweb trace open, median of ${RUNS} runs (ms)\n`);
+  console.log('| trace | API fetch+parse (Node) | open in browser | min | max | vs 500-span baseline |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(`| ${r.spans} spans | ${r.api.toFixed(0)} | ${r.open.toFixed(0)} | ${r.min.toFixed(0)} | ${r.max.toFixed(0)} | ${(r.open / base).toFixed(1)}× |`);
+  }
+} finally {
+  await browser.close();
+  await ariadne.stop();
+}

@@ -38,4 +38,9 @@ export const Errors = {
   pipelineFull: (retryAfterSeconds: number) =>
     new AriadneError('ARIADNE_PIPELINE_FULL', 'the ingest pipeline is full, retry later', 503, retryAfterSeconds),
   shuttingDown: () => new AriadneError('ARIADNE_SHUTTING_DOWN', 'the server is shutting down', 503, 1),
+  missingToken: define('ARIADNE_MISSING_TOKEN', 401, () => 'missing ingest token: send Authorization: Bearer <token>'),
+  invalidToken: define('ARIADNE_INVALID_TOKEN', 403, () => 'the ingest token is not valid (unknown or revoked)'),
+  rateLimited: (tenant: string, limit: number, retryAfterSeconds: number) =>
+    new AriadneError('ARIADNE_RATE_LIMITED', `tenant '${tenant}' is over its limit of ${limit} spans per second, retry later`, 429, retryAfterSeconds),
+  upstreamUnavailable: define('ARIADNE_UPSTREAM_UNAVAILABLE', 503, (detail: string) => `cannot forward spans: ${detail}`),
 } as const;

@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AriadneError, Errors } from '../errors.js';
 import { DEFAULT_TENANT } from '../model/span.js';
@@ -8,20 +6,20 @@ import { decodeOtlpJson } from '../otlp/decode-otlp-json.js';
 import { decodeOtlpProtobuf } from '../otlp/decode-otlp-protobuf.js';
 import type { DecodeResult } from '../otlp/decode-result.js';
 import { encodeExportResponseProtobuf, encodeStatusProtobuf, exportResponseJson } from '../otlp/encode-export-response.js';
-
-const gunzipAsync = promisify(gunzip);
+import { decodeContentEncoding } from './gunzip-body.js';
+import { grpcStatusCode } from './grpc-status-code.js';
+import { newReceiverStats, type ReceiverStats } from './receiver-stats.js';
 
 export interface OtlpHttpReceiverOptions {
   consumer: SpansConsumer;
   /** Largest body accepted, compressed or not; 413 above. */
   maxBodyBytes: number;
   logger: FastifyBaseLogger;
-}
-
-export interface ReceiverStats {
-  acceptedSpans: number;
-  rejectedSpans: number;
-  failedRequests: number;
+  /**
+   * The tenant a request's spans belong to, from its headers; throws an AriadneError (401, 403) to
+   * refuse it. Runs before the body is read. Default: every request is DEFAULT_TENANT's.
+   */
+  authenticate?: (request: FastifyRequest) => string;
 }
 
 type Format = 'protobuf' | 'json';
@@ -32,8 +30,11 @@ type Format = 'protobuf' | 'json';
  */
 export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions) {
   const { consumer, maxBodyBytes } = options;
-  const stats: ReceiverStats = { acceptedSpans: 0, rejectedSpans: 0, failedRequests: 0 };
+  const stats = newReceiverStats();
   const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: true, bodyLimit: maxBodyBytes });
+  const tenants = new WeakMap<FastifyRequest, string>();
+  const { authenticate } = options;
+  if (authenticate) app.addHook('onRequest', async (request) => void tenants.set(request, authenticate(request)));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -42,8 +43,9 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions) {
     const format = formatOf(request);
     try {
       if (format === undefined) throw Errors.unsupportedMediaType(request.headers['content-type'] ?? '(none)');
-      const body = await decompressedBody(request, maxBodyBytes);
-      const result = decode(format, body);
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const decoded = await decodeContentEncoding(body, request.headers['content-encoding'], maxBodyBytes);
+      const result = decode(format, decoded, tenants.get(request) ?? DEFAULT_TENANT);
       if (result.batch.spans.length > 0) await consumer.consumeSpans(result.batch);
       stats.acceptedSpans += result.batch.spans.length;
       stats.rejectedSpans += result.rejectedSpans;
@@ -61,6 +63,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions) {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
     const format = formatOf(request);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, format, Errors.bodyTooLarge(maxBodyBytes), stats, request);
+    if (err instanceof AriadneError) return sendError(reply, format, err, stats, request);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     return sendError(reply, format, new AriadneError('ARIADNE_BAD_REQUEST', err.message, status), stats, request);
   });
@@ -77,30 +80,8 @@ function formatOf(request: FastifyRequest): Format | undefined {
   return undefined;
 }
 
-async function decompressedBody(request: FastifyRequest, maxBodyBytes: number): Promise<Buffer> {
-  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding === 'identity' || encoding === '') return body;
-  if (encoding !== 'gzip') throw Errors.unsupportedEncoding(encoding);
-  try {
-    return await gunzipAsync(body, { maxOutputLength: maxBodyBytes });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw Errors.bodyTooLarge(maxBodyBytes);
-    throw Errors.undecodableBody('gzip', (err as Error).message);
-  }
-}
-
-function decode(format: Format, body: Buffer): DecodeResult {
-  return format === 'protobuf' ? decodeOtlpProtobuf(body, DEFAULT_TENANT) : decodeOtlpJson(body, DEFAULT_TENANT);
-}
-
-/** gRPC status codes for the Status body, by HTTP status. */
-function grpcCode(httpStatus: number): number {
-  if (httpStatus === 429 || httpStatus === 503) return 14; // UNAVAILABLE
-  if (httpStatus === 413) return 8; // RESOURCE_EXHAUSTED
-  if (httpStatus === 404) return 5; // NOT_FOUND
-  if (httpStatus >= 500) return 13; // INTERNAL
-  return 3; // INVALID_ARGUMENT
+function decode(format: Format, body: Buffer, tenant: string): DecodeResult {
+  return format === 'protobuf' ? decodeOtlpProtobuf(body, tenant) : decodeOtlpJson(body, tenant);
 }
 
 function sendError(
@@ -119,7 +100,7 @@ function sendError(
   if (known && err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   reply.code(status);
   if (format === 'protobuf') {
-    return reply.type('application/x-protobuf').send(Buffer.from(encodeStatusProtobuf(grpcCode(status), message)));
+    return reply.type('application/x-protobuf').send(Buffer.from(encodeStatusProtobuf(grpcStatusCode(status), message)));
   }
-  return reply.type('application/json').send({ code: grpcCode(status), message });
+  return reply.type('application/json').send({ code: grpcStatusCode(status), message });
 }

@@ -33,6 +33,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   private readonly scheduledDelayMillis: number;
   private readonly exportTimeoutMillis: number;
   private timer: NodeJS.Timeout | undefined;
+  private timerIsImmediate = false;
   private running: Promise<void> | undefined;
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
@@ -87,9 +88,10 @@ export class BatchSpanProcessor implements SpanProcessor {
   private schedule(delay: number): void {
     if (this.running !== undefined) return;
     if (this.timer !== undefined) {
-      if (delay !== 0) return;
+      if (delay !== 0 || this.timerIsImmediate) return;
       clearTimeout(this.timer);
     }
+    this.timerIsImmediate = delay === 0;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.drain();

@@ -49,22 +49,25 @@ export function setAttribute(
   countLimit: number,
   lengthLimit: number,
 ): number {
+  const t = typeof value;
+  const primitive = t === 'number' || t === 'boolean' || t === 'string';
+  if (!primitive && !isAttributeValue(value)) {
+    if (value !== undefined && value !== null) diag.warn(`ariadne: invalid value for attribute ${key}, ignored`);
+    return 0;
+  }
   if (typeof key !== 'string' || key.length === 0) {
     diag.warn(`ariadne: invalid attribute key ${String(key)}, ignored`);
     return 0;
   }
-  if (!isAttributeValue(value)) {
-    if (value !== undefined && value !== null) diag.warn(`ariadne: invalid value for attribute ${key}, ignored`);
-    return 0;
-  }
+  const stored = t === 'number' || t === 'boolean' ? (value as AttributeValue) : truncate(value as AttributeValue, lengthLimit);
   for (let i = 0; i < list.length; i += 2) {
     if (list[i] === key) {
-      list[i + 1] = truncate(value, lengthLimit);
+      list[i + 1] = stored;
       return 0;
     }
   }
   if (list.length >= countLimit * 2) return 1;
-  list.push(key, truncate(value, lengthLimit));
+  list.push(key, stored);
   return 0;
 }
 

@@ -8,34 +8,39 @@ export interface IdGenerator {
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
 const INVALID_SPAN_ID = '0000000000000000';
+const POOL_BYTES = 4096;
 
 /**
- * Random ids from a pooled CSPRNG buffer: one randomFillSync call serves hundreds of ids, and
- * all 16 trace-id bytes are random, which W3C Trace Context Level 2's random flag promises.
+ * Random ids cut from a pooled string of CSPRNG hex: one randomFillSync and one hex conversion
+ * serve hundreds of ids, and each id is a slice of the pool (V8 shares the characters), which
+ * makes an id cost a few nanoseconds instead of a conversion. All 16 trace-id bytes are random,
+ * as W3C Trace Context Level 2's random flag promises.
  */
 export class RandomIdGenerator implements IdGenerator {
-  private readonly pool = Buffer.allocUnsafe(8192);
-  private pos = this.pool.length;
+  private readonly bytes = Buffer.allocUnsafe(POOL_BYTES);
+  private hex = '';
+  private pos = 0;
 
-  private take(bytes: number): string {
-    if (this.pos + bytes > this.pool.length) {
-      randomFillSync(this.pool);
+  private take(chars: number): string {
+    if (this.pos + chars > this.hex.length) {
+      randomFillSync(this.bytes);
+      this.hex = this.bytes.toString('hex');
       this.pos = 0;
     }
-    const id = this.pool.toString('hex', this.pos, this.pos + bytes);
-    this.pos += bytes;
+    const id = this.hex.slice(this.pos, this.pos + chars);
+    this.pos += chars;
     return id;
   }
 
   generateTraceId(): string {
-    let id = this.take(16);
-    while (id === INVALID_TRACE_ID) id = this.take(16);
+    let id = this.take(32);
+    while (id === INVALID_TRACE_ID) id = this.take(32);
     return id;
   }
 
   generateSpanId(): string {
-    let id = this.take(8);
-    while (id === INVALID_SPAN_ID) id = this.take(8);
+    let id = this.take(16);
+    while (id === INVALID_SPAN_ID) id = this.take(16);
     return id;
   }
 }

@@ -160,6 +160,6 @@ async function waitUntil(condition: () => boolean, what: string): Promise<void> 
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (m: Message) => new TextDecoder().decode(m.payload);

@@ -86,7 +86,10 @@ export function setAttributes(
 
 /** A plain record of the list, for readers and tests. */
 export function attributesOf(list: AttributeList): Attributes {
-  const out: Attributes = Object.create(null);
-  for (let i = 0; i < list.length; i += 2) out[list[i] as string] = list[i + 1];
+  const out: Attributes = {};
+  for (let i = 0; i < list.length; i += 2) {
+    // defineProperty, so that a `__proto__` key is an own property, not the prototype.
+    Object.defineProperty(out, list[i] as string, { value: list[i + 1], enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }

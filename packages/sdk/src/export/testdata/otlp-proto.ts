@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- decoded messages are checked by shape, as in the tests */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';

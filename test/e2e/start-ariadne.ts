@@ -23,7 +23,7 @@ export async function startAriadne(dataDir: string, extraArgs: string[] = [], wr
   const [command, ...prefix] = [...wrapper, process.execPath];
   const child = spawn(
     command,
-    [...prefix, '--import', 'tsx', CLI, '--data-dir', dataDir, '--host', '127.0.0.1', '--otlp-http-port', '0', '--query-port', '0', ...extraArgs],
+    [...prefix, '--import', 'tsx', CLI, '--data-dir', dataDir, '--host', '127.0.0.1', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', '0', '--query-port', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const logs: Array<Record<string, unknown>> = [];

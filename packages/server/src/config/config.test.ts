@@ -36,7 +36,22 @@ describe('parseCommand', () => {
     assert.throws(() => parseCommand(['--no-such-flag'], {}), /no-such-flag.*--help/);
     assert.throws(() => parseCommand(['--log-level', 'loud'], {}), /--log-level must be one of/);
     assert.throws(() => parseCommand(['--query-port', '70000'], {}), /queryPort must be a port number/);
-    assert.throws(() => parseCommand(['--role', 'gateway'], {}), /not available yet/);
+    assert.throws(() => parseCommand(['--role', 'router'], {}), /--role must be one of all-in-one, agent, gateway, ingester, query/);
+  });
+
+  it("checks each role's settings at startup, naming the missing flag", () => {
+    assert.throws(() => parseCommand(['--role', 'gateway'], {}), /--role gateway needs --queue nats or kafka/);
+    assert.throws(() => parseCommand(['--role', 'gateway', '--queue', 'nats'], {}), /--nats-url is required with --queue nats/);
+    assert.throws(() => parseCommand(['--role', 'gateway', '--queue', 'nats', '--nats-url', 'nats://n:4222'], {}), /--tokens-file is required/);
+    assert.throws(() => parseCommand(['--role', 'ingester', '--queue', 'kafka'], {}), /--kafka-brokers is required/);
+    assert.throws(() => parseCommand(['--role', 'query', '--storage', 'clickhouse'], {}), /--clickhouse-url is required/);
+    assert.throws(() => parseCommand(['--role', 'agent', '--gateway-url', 'gw:4318', '--agent-token', 't'], {}), /--gateway-url must be an http\(s\) URL/);
+    assert.throws(() => parseCommand(['--role', 'agent'], {}), /--gateway-url is required by the agent role/);
+    assert.throws(() => parseCommand(['--queue', 'nats'], {}), /all-in-one uses memory/);
+    assert.throws(() => parseCommand(['--storage', 'postgres'], {}), /--storage must be one of duckdb, clickhouse/);
+    const ingester = run(['--role', 'ingester', '--queue', 'nats', '--nats-url', 'nats://n:4222', '--storage', 'clickhouse'], { ARIADNE_CLICKHOUSE_URL: 'http://ch:8123' });
+    assert.equal(ingester.clickhouseUrl, 'http://ch:8123');
+    assert.equal(ingester.queuePartitions, 16);
   });
 
   it('rejects a config file that is missing, malformed or has unknown keys', () => {

@@ -4,9 +4,11 @@ import { Errors } from '../errors.js';
 
 /** Every setting of the `ariadne` CLI. Precedence: flags, then environment, then config file, then defaults. */
 export interface AriadneConfig {
-  role: 'all-in-one';
+  role: Role;
   host: string;
   otlpHttpPort: number;
+  otlpGrpcPort: number;
+  zipkinPort: number;
   queryPort: number;
   dataDir: string;
   /** Spans older than this are deleted. */
@@ -29,12 +31,41 @@ export interface AriadneConfig {
   tailSamplingSlowMs: number;
   /** Traces kept per second per root (service, operation) whatever the probability; 0 disables. */
   tailSamplingOperationRate: number;
+  /** Between gateway and ingesters; memory only within all-in-one. */
+  queue: 'memory' | 'nats' | 'kafka';
+  natsUrl: string;
+  /** Comma-separated host:port list. */
+  kafkaBrokers: string;
+  /** Fixed for the life of the queue: gateways and ingesters must agree. */
+  queuePartitions: number;
+  /** Consumer group the ingesters share. */
+  ingesterGroup: string;
+  storage: 'duckdb' | 'clickhouse';
+  clickhouseUrl: string;
+  clickhouseDatabase: string;
+  /** Where agents forward (gateway's OTLP/HTTP base URL). */
+  gatewayUrl: string;
+  /** The ingest token agents send to the gateway. */
+  agentToken: string;
+  /** Bytes the agent spools to disk at most while the gateway is unreachable. */
+  spoolMaxBytes: number;
+  agentBatchSpans: number;
+  agentBatchDelayMs: number;
+  /** JSON file of ingest tokens: { "<token>": { tenant, project, rateLimitSpansPerSecond? } }. */
+  tokensFile: string;
+  /** Spans per second per tenant when its tokens set no limit; 0: unlimited. */
+  tenantRateLimit: number;
 }
+
+export const ROLES = ['all-in-one', 'agent', 'gateway', 'ingester', 'query'] as const;
+export type Role = (typeof ROLES)[number];
 
 export const DEFAULT_CONFIG: AriadneConfig = {
   role: 'all-in-one',
   host: '0.0.0.0',
   otlpHttpPort: 4318,
+  otlpGrpcPort: 4317,
+  zipkinPort: 9411,
   queryPort: 16686,
   dataDir: './data',
   retentionHours: 7 * 24,
@@ -48,6 +79,21 @@ export const DEFAULT_CONFIG: AriadneConfig = {
   tailSamplingProbability: 0.1,
   tailSamplingSlowMs: 1000,
   tailSamplingOperationRate: 1,
+  queue: 'memory',
+  natsUrl: '',
+  kafkaBrokers: '',
+  queuePartitions: 16,
+  ingesterGroup: 'ariadne-ingesters',
+  storage: 'duckdb',
+  clickhouseUrl: '',
+  clickhouseDatabase: 'ariadne',
+  gatewayUrl: '',
+  agentToken: '',
+  spoolMaxBytes: 1024 * 1024 * 1024,
+  agentBatchSpans: 2000,
+  agentBatchDelayMs: 200,
+  tokensFile: '',
+  tenantRateLimit: 0,
 };
 
 interface Setting {
@@ -59,9 +105,11 @@ interface Setting {
 }
 
 const SETTINGS: Setting[] = [
-  { key: 'role', flag: 'role', env: 'ARIADNE_ROLE', type: 'string', help: 'which part to run; only all-in-one exists so far' },
+  { key: 'role', flag: 'role', env: 'ARIADNE_ROLE', type: 'string', help: 'all-in-one, agent, gateway, ingester or query' },
   { key: 'host', flag: 'host', env: 'ARIADNE_HOST', type: 'string', help: 'address every listener binds to' },
   { key: 'otlpHttpPort', flag: 'otlp-http-port', env: 'ARIADNE_OTLP_HTTP_PORT', type: 'integer', help: 'OTLP/HTTP receiver port (POST /v1/traces)' },
+  { key: 'otlpGrpcPort', flag: 'otlp-grpc-port', env: 'ARIADNE_OTLP_GRPC_PORT', type: 'integer', help: 'OTLP/gRPC receiver port (all-in-one, agent)' },
+  { key: 'zipkinPort', flag: 'zipkin-port', env: 'ARIADNE_ZIPKIN_PORT', type: 'integer', help: 'Zipkin v2 receiver port, POST /api/v2/spans (all-in-one, agent)' },
   { key: 'queryPort', flag: 'query-port', env: 'ARIADNE_QUERY_PORT', type: 'integer', help: 'UI, Jaeger query API and native API port' },
   { key: 'dataDir', flag: 'data-dir', env: 'ARIADNE_DATA_DIR', type: 'string', help: 'where the DuckDB database lives' },
   { key: 'retentionHours', flag: 'retention-hours', env: 'ARIADNE_RETENTION_HOURS', type: 'number', help: 'delete spans older than this many hours' },
@@ -75,6 +123,21 @@ const SETTINGS: Setting[] = [
   { key: 'tailSamplingProbability', flag: 'tail-sampling-probability', env: 'ARIADNE_TAIL_SAMPLING_PROBABILITY', type: 'number', help: 'fraction of the other traces kept (0-1)' },
   { key: 'tailSamplingSlowMs', flag: 'tail-sampling-slow-ms', env: 'ARIADNE_TAIL_SAMPLING_SLOW_MS', type: 'number', help: 'traces at least this long are kept (0: off)' },
   { key: 'tailSamplingOperationRate', flag: 'tail-sampling-operation-rate', env: 'ARIADNE_TAIL_SAMPLING_OPERATION_RATE', type: 'number', help: 'traces/s kept per root operation regardless (0: off)' },
+  { key: 'queue', flag: 'queue', env: 'ARIADNE_QUEUE', type: 'string', help: 'memory (all-in-one), nats or kafka (gateway, ingester)' },
+  { key: 'natsUrl', flag: 'nats-url', env: 'ARIADNE_NATS_URL', type: 'string', help: 'NATS server(s) with JetStream, e.g. nats://nats:4222' },
+  { key: 'kafkaBrokers', flag: 'kafka-brokers', env: 'ARIADNE_KAFKA_BROKERS', type: 'string', help: 'Kafka bootstrap brokers, host:port[,host:port]' },
+  { key: 'queuePartitions', flag: 'queue-partitions', env: 'ARIADNE_QUEUE_PARTITIONS', type: 'integer', help: 'queue partitions (same on every gateway and ingester)' },
+  { key: 'ingesterGroup', flag: 'ingester-group', env: 'ARIADNE_INGESTER_GROUP', type: 'string', help: 'consumer group of the ingesters' },
+  { key: 'storage', flag: 'storage', env: 'ARIADNE_STORAGE', type: 'string', help: 'duckdb (file under --data-dir) or clickhouse' },
+  { key: 'clickhouseUrl', flag: 'clickhouse-url', env: 'ARIADNE_CLICKHOUSE_URL', type: 'string', help: 'ClickHouse HTTP endpoint, e.g. http://clickhouse:8123' },
+  { key: 'clickhouseDatabase', flag: 'clickhouse-database', env: 'ARIADNE_CLICKHOUSE_DATABASE', type: 'string', help: 'ClickHouse database (created when missing)' },
+  { key: 'gatewayUrl', flag: 'gateway-url', env: 'ARIADNE_GATEWAY_URL', type: 'string', help: 'agent: the gateway to forward to, e.g. http://gateway:4318' },
+  { key: 'agentToken', flag: 'agent-token', env: 'ARIADNE_AGENT_TOKEN', type: 'string', help: 'agent: ingest token sent to the gateway' },
+  { key: 'spoolMaxBytes', flag: 'spool-max-bytes', env: 'ARIADNE_SPOOL_MAX_BYTES', type: 'integer', help: 'agent: disk spool size limit (spans beyond are dropped, counted)' },
+  { key: 'agentBatchSpans', flag: 'agent-batch-spans', env: 'ARIADNE_AGENT_BATCH_SPANS', type: 'integer', help: 'agent: spans per forwarded batch at most' },
+  { key: 'agentBatchDelayMs', flag: 'agent-batch-delay-ms', env: 'ARIADNE_AGENT_BATCH_DELAY_MS', type: 'integer', help: 'agent: longest wait to fill a batch' },
+  { key: 'tokensFile', flag: 'tokens-file', env: 'ARIADNE_TOKENS_FILE', type: 'string', help: 'gateway: ingest tokens JSON {token: {tenant, project, rateLimitSpansPerSecond?}}' },
+  { key: 'tenantRateLimit', flag: 'tenant-rate-limit', env: 'ARIADNE_TENANT_RATE_LIMIT', type: 'number', help: 'gateway: spans/s per tenant without its own limit (0: none)' },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -87,7 +150,7 @@ export function helpText(): string {
   return [
     'Usage: ariadne [options]',
     '',
-    'Runs the Ariadne tracing backend. With no role, all-in-one: OTLP receiver, ingester, DuckDB',
+    'Runs the Ariadne tracing backend. With no role, all-in-one: OTLP and Zipkin receivers, ingester, DuckDB',
     'storage, Jaeger query API and UI in one process.',
     '',
     'Options:',
@@ -163,9 +226,7 @@ export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
     config[s.key] = s.type === 'string' ? String(value) : s.type === 'boolean' ? parseBoolean(s, value) : parseNumber(s, value);
   }
   const result = config as unknown as AriadneConfig;
-  if (result.role !== 'all-in-one') {
-    throw Errors.invalidConfig(`--role '${result.role}' is not available yet; only all-in-one runs so far`);
-  }
+  checkRoleSettings(result);
   if (!LOG_LEVELS.includes(result.logLevel)) {
     throw Errors.invalidConfig(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${result.logLevel}'`);
   }
@@ -175,10 +236,37 @@ export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
   if (result.tailSamplingProbability > 1) {
     throw Errors.invalidConfig(`--tail-sampling-probability must be between 0 and 1, got ${result.tailSamplingProbability}`);
   }
-  for (const port of ['otlpHttpPort', 'queryPort'] as const) {
+  for (const port of ['otlpHttpPort', 'otlpGrpcPort', 'zipkinPort', 'queryPort'] as const) {
     if (result[port] > 65535) throw Errors.invalidConfig(`${port} must be a port number (0-65535), got ${result[port]}`);
   }
   return result;
+}
+
+/** What each role needs, so a missing setting fails at startup, naming the flag. */
+function checkRoleSettings(c: AriadneConfig): void {
+  const oneOf = (flag: string, value: string, allowed: readonly string[]) => {
+    if (!allowed.includes(value)) throw Errors.invalidConfig(`--${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  };
+  const need = (flag: string, value: string, why: string) => {
+    if (value === '') throw Errors.invalidConfig(`--${flag} is required ${why}`);
+  };
+  oneOf('role', c.role, ROLES);
+  oneOf('queue', c.queue, ['memory', 'nats', 'kafka']);
+  oneOf('storage', c.storage, ['duckdb', 'clickhouse']);
+  if (c.queuePartitions < 1) throw Errors.invalidConfig('--queue-partitions must be at least 1');
+  if (c.role === 'all-in-one' && c.queue !== 'memory') throw Errors.invalidConfig(`--queue ${c.queue} needs the gateway and ingester roles; all-in-one uses memory`);
+  if (c.role === 'gateway' || c.role === 'ingester') {
+    if (c.queue === 'memory') throw Errors.invalidConfig(`--role ${c.role} needs --queue nats or kafka (memory works only within all-in-one)`);
+    if (c.queue === 'nats') need('nats-url', c.natsUrl, `with --queue nats`);
+    if (c.queue === 'kafka') need('kafka-brokers', c.kafkaBrokers, `with --queue kafka`);
+  }
+  if (c.storage === 'clickhouse' && ['all-in-one', 'ingester', 'query'].includes(c.role)) need('clickhouse-url', c.clickhouseUrl, 'with --storage clickhouse');
+  if (c.role === 'agent') {
+    need('gateway-url', c.gatewayUrl, 'by the agent role');
+    need('agent-token', c.agentToken, 'by the agent role');
+    if (!/^https?:\/\//.test(c.gatewayUrl)) throw Errors.invalidConfig(`--gateway-url must be an http(s) URL, got '${c.gatewayUrl}'`);
+  }
+  if (c.role === 'gateway') need('tokens-file', c.tokensFile, 'by the gateway role');
 }
 
 function parseBoolean(s: Setting, value: unknown): boolean {

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { AriadneConfig } from '../config/config.js';
+import { decodeSpanBatch } from '../queue/span-batch-codec.js';
+import { RetentionEnforcer } from '../storage/retention-enforcer.js';
+import { createIngester } from './create-ingester.js';
+import { queueConsumer } from './open-queue.js';
+import { openStorage } from './open-storage.js';
+import { once, type RunningRole } from './running-role.js';
+
+/** Queue (consumer group) → ingester → storage; a message is acked once its spans are durable. */
+export async function startIngesterRole(config: AriadneConfig, log: Logger): Promise<RunningRole> {
+  const store = await openStorage(config, log);
+  const retention = new RetentionEnforcer(store, config.retentionHours, log);
+  await retention.start();
+  const ingester = createIngester(config, store, store.metrics, log);
+  await ingester.start();
+  const consumer = queueConsumer(config, log);
+  await consumer.start();
+  await consumer.consume(config.ingesterGroup, async (message) => {
+    let batch;
+    try {
+      batch = decodeSpanBatch(message.payload);
+    } catch (err) {
+      // Redelivering could never help: drop it, loudly.
+      log.error({ err, partition: message.partition, offset: String(message.offset) }, 'dropping an undecodable queue message');
+      return;
+    }
+    await ingester.consumeSpans(batch);
+  });
+  const report = setInterval(() => log.info({ ingester: ingester.getStats() }, 'ingester stats'), 10_000);
+  report.unref();
+  log.info({ group: config.ingesterGroup, queue: config.queue }, 'ingester ready');
+  const shutdown = once(async () => {
+    clearInterval(report);
+    await consumer.shutdown();
+    await ingester.shutdown();
+    await retention.shutdown();
+    await store.shutdown();
+    log.info({ ...ingester.getStats() }, 'ingester stopped');
+  });
+  return { shutdown };
+}

@@ -1,0 +1,23 @@
+import Fastify from 'fastify';
+import type { Logger } from 'pino';
+import type { AriadneConfig } from '../config/config.js';
+import { scopeRequestsToTenant, tenantFromHeader, tenantMetricsReader, tenantSpanReader } from '../query/tenant-scope.js';
+import { boundPort } from './bound-port.js';
+import { openStorage } from './open-storage.js';
+import { registerQueryApi } from './register-query-api.js';
+import { once, type RunningRole } from './running-role.js';
+
+/** APIs and UI over the storage backend, each request reading the tenant of its X-Ariadne-Tenant header. */
+export async function startQuery(config: AriadneConfig, log: Logger): Promise<RunningRole> {
+  const store = await openStorage(config, log);
+  const app = Fastify({ loggerInstance: log, disableRequestLogging: true });
+  scopeRequestsToTenant(app, tenantFromHeader);
+  registerQueryApi(app, tenantSpanReader(store), tenantMetricsReader(store.metrics), () => ({}));
+  await app.listen({ host: config.host, port: config.queryPort });
+  log.info(`UI and query API listening on http://${config.host}:${boundPort(app)}`);
+  const shutdown = once(async () => {
+    await app.close();
+    await store.shutdown();
+  });
+  return { shutdown };
+}

@@ -12,6 +12,10 @@ for (let i = 0; i < 16; i++) {
   HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
 }
 
+const utf8 = new TextEncoder();
+const float = new Float64Array(1);
+const floatBytes = new Uint8Array(float.buffer);
+
 function varintSize(value: number): number {
   let size = 1;
   while (value >= 128) {
@@ -27,11 +31,11 @@ function varintSize(value: number): number {
  * (rare, and a short memmove), instead of a separate sizing pass.
  */
 export class ProtobufWriter {
-  private buf: Buffer;
+  private buf: Uint8Array;
   pos = 0;
 
   constructor(initialSize = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+    this.buf = new Uint8Array(initialSize);
   }
 
   reset(): void {
@@ -40,13 +44,13 @@ export class ProtobufWriter {
 
   /** A copy of the bytes written, so that the writer can be reused. */
   finish(): Uint8Array {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    return this.buf.slice(0, this.pos);
   }
 
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(next, 0, 0, this.pos);
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
+    next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }
 
@@ -90,14 +94,14 @@ export class ProtobufWriter {
 
   double(field: number, value: number): void {
     this.tag(field, WIRE_FIXED64);
-    this.buf.writeDoubleLE(value, this.pos);
+    float[0] = value;
+    this.buf.set(floatBytes, this.pos);
     this.pos += 8;
   }
 
   fixed32(field: number, value: number): void {
     this.tag(field, WIRE_FIXED32);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
-    this.pos += 4;
+    this.rawFixed32(value);
   }
 
   /** An [epoch seconds, nanoseconds] time as fixed64 epoch nanoseconds, without BigInt. */
@@ -110,9 +114,18 @@ export class ProtobufWriter {
     const aHigh = Math.floor(a / 65536);
     const low = secLow * 1e9 + time[1] + (a - aHigh * 65536) * 65536;
     const carry = Math.floor(low / TWO_32);
-    this.buf.writeUInt32LE(low - carry * TWO_32, this.pos);
-    this.buf.writeUInt32LE((aHigh + carry) >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.rawFixed32(low - carry * TWO_32);
+    this.rawFixed32(aHigh + carry);
+  }
+
+  private rawFixed32(value: number): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = value & 0xff;
+    buf[pos++] = (value >>> 8) & 0xff;
+    buf[pos++] = (value >>> 16) & 0xff;
+    buf[pos++] = (value >>> 24) & 0xff;
+    this.pos = pos;
   }
 
   /** Lowercase or uppercase hex (an id) as bytes. */
@@ -121,10 +134,10 @@ export class ProtobufWriter {
     this.tag(field, WIRE_LENGTH);
     this.ensure(n + 1);
     const buf = this.buf;
-    buf[this.pos++] = n;
-    for (let i = 0; i < n; i++) {
-      buf[this.pos++] = (HEX[hex.charCodeAt(2 * i)] << 4) | HEX[hex.charCodeAt(2 * i + 1)];
-    }
+    let pos = this.pos;
+    buf[pos++] = n;
+    for (let i = 0; i < hex.length; i += 2) buf[pos++] = (HEX[hex.charCodeAt(i)] << 4) | HEX[hex.charCodeAt(i + 1)];
+    this.pos = pos;
   }
 
   bytes(field: number, bytes: Uint8Array): void {
@@ -142,7 +155,7 @@ export class ProtobufWriter {
       const bytes = Buffer.byteLength(value, 'utf8');
       this.rawVarint(bytes);
       this.ensure(bytes);
-      this.pos += this.buf.write(value, this.pos, bytes, 'utf8');
+      this.pos += utf8.encodeInto(value, this.buf.subarray(this.pos, this.pos + bytes)).written;
       return;
     }
     // Short strings (at most 126 UTF-8 bytes, so a one-byte length) are encoded inline: cheaper

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import { Errors } from '../errors.js';
 import { DEFAULT_TENANT, type Span, type SpanKind, type TimeRange } from '../model/span.js';
 import type { ErrorGroupQuery, MetricsReader, RedQuery } from '../storage/metrics-store.js';
@@ -12,7 +13,9 @@ const currentTenant = new AsyncLocalStorage<string>();
  * request). Readers made by `tenantSpanReader`/`tenantMetricsReader` then read that tenant only,
  * so the query routes need not carry the tenant through every call.
  */
-export function scopeRequestsToTenant(app: FastifyInstance, tenantOf: (request: FastifyRequest) => string): void {
+export function scopeRequestsToTenant<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
+  tenantOf: (request: FastifyRequest) => string): void {
   app.addHook('onRequest', (request, _reply, done) => {
     let tenant: string;
     try {

@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   BIGINT,
-  DuckDBDataChunk,
   DuckDBInstance,
   UBIGINT,
   UHUGEINT,
@@ -20,35 +19,56 @@ import { decodeAttributes, encodeAttributes, tagPattern } from './attribute-code
 import { DuckDbAlertStore } from './duckdb-alert-store.js';
 import { METRICS_PURGE_SQL, METRICS_SCHEMA_SQL } from './duckdb-metrics-schema.js';
 import { DuckDbMetricsStore } from './duckdb-metrics-store.js';
-import { SCHEMA_SQL, SPAN_COLUMNS, STAGE_SQL } from './duckdb-schema.js';
+import { SCHEMA_SQL, SPAN_COLUMNS } from './duckdb-schema.js';
 import { decodeEvents, decodeLinks, encodeEvents, encodeLinks } from './event-link-codec.js';
 import { bigIntToHex, hexToBigInt } from './hex-id.js';
 import { Serial } from './serial.js';
+import { CHUNK_ROWS, SpanChunkWriter } from './span-chunk-writer.js';
+import type { ColumnKind } from './span-chunk-writer.js';
 
 export interface DuckDbSpanStoreOptions {
   /** Database file, or ':memory:'. */
   path: string;
 }
 
-// DuckDB's vector size: a data chunk holds at most this many rows.
-const CHUNK_ROWS = 2048;
-
-const TYPE_BY_SQL: Record<string, DuckDBType> = { VARCHAR, UHUGEINT, UBIGINT, BIGINT, UTINYINT, UINTEGER };
-const STAGE_TYPES = SPAN_COLUMNS.map(([, type]) => TYPE_BY_SQL[type.split(' ')[0]]);
+const TYPE_BY_SQL: Record<string, [DuckDBType, ColumnKind]> = {
+  VARCHAR: [VARCHAR, 'text'],
+  UHUGEINT: [UHUGEINT, 'u128id'],
+  UBIGINT: [UBIGINT, 'u64id'],
+  BIGINT: [BIGINT, 'i64'],
+  UTINYINT: [UTINYINT, 'u8'],
+  UINTEGER: [UINTEGER, 'u32'],
+};
+const SPAN_TYPES = SPAN_COLUMNS.map(([, type]) => TYPE_BY_SQL[type.split(' ')[0]]);
+/** Column index by name. */
+const C = Object.fromEntries(SPAN_COLUMNS.map(([name], i) => [name, i])) as Record<(typeof SPAN_COLUMNS)[number][0], number>;
 
 const SPAN_SELECT = SPAN_COLUMNS.map(([name]) => `s.${name}`).join(', ');
 
+// Compaction runs after this many spans were written since the last one (and on shutdown and purge).
+const COMPACT_EVERY_SPANS = 2_000_000;
+
 /*
- * Staged rows carry NULL for the tenant (a parameter of the insert) and for empty strings, so
- * the common empty field costs no per-value call into DuckDB when the chunk is filled.
+ * The spans of one trace are written next to each other: runs of equal trace ids that DuckDB
+ * stores run-length encoded, and a trace's spans in fewer row groups. Spans arrive grouped by
+ * resource, so a trace's spans are spread over the batch.
  */
-const EMPTY_AS_NULL = new Set(['status_message', 'trace_state', 'events', 'links']);
-const STAGE_SELECT = SPAN_COLUMNS.map(([name]) =>
-  name === 'tenant' ? '$tenant' : EMPTY_AS_NULL.has(name) ? `coalesce(s.${name}, '')` : `s.${name}`,
-).join(', ');
+function groupByTrace(spans: Span[]): Span[] {
+  const byTrace = new Map<string, Span[]>();
+  for (const span of spans) {
+    const group = byTrace.get(span.traceId);
+    if (group) group.push(span);
+    else byTrace.set(span.traceId, [span]);
+  }
+  if (byTrace.size === spans.length) return spans;
+  const out: Span[] = [];
+  for (const group of byTrace.values()) for (const span of group) out.push(span);
+  return out;
+}
 
 interface Encoded {
   id: bigint;
+  hex: string;
   row: DuckDBValue[];
 }
 
@@ -70,6 +90,12 @@ export class DuckDbSpanStore implements SpanStore {
   private readonly resourceCache = new Map<bigint, Resource>();
   private readonly scopeCache = new Map<bigint, InstrumentationScope>();
   private closing: Promise<void> | undefined;
+  private readonly chunk = new SpanChunkWriter(
+    SPAN_TYPES.map(([type]) => type),
+    SPAN_TYPES.map(([, kind]) => kind),
+  );
+  // The start range and count of spans written since the last compaction.
+  private dirty: { minStart: bigint; maxStart: bigint; spans: number } | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -84,7 +110,6 @@ export class DuckDbSpanStore implements SpanStore {
     const instance = await DuckDBInstance.create(options.path);
     const writer = await instance.connect();
     for (const sql of [...SCHEMA_SQL, ...METRICS_SCHEMA_SQL]) await writer.run(sql);
-    await writer.run(STAGE_SQL);
     const reader = await instance.connect();
     const metrics = new DuckDbMetricsStore(await instance.connect(), await instance.connect());
     return new DuckDbSpanStore(instance, writer, reader, metrics, await DuckDbAlertStore.open(await instance.connect()));
@@ -101,84 +126,90 @@ export class DuckDbSpanStore implements SpanStore {
   private async write(batch: SpanBatch): Promise<void> {
     const newResources = new Map<bigint, DuckDBValue[]>();
     const newScopes = new Map<bigint, DuckDBValue[]>();
-    const seen = new Set<string>();
-    const columns: DuckDBValue[][] = STAGE_TYPES.map(() => []);
-    const appender = await this.writer.createAppender('stage', 'main', 'temp');
     const w = this.writer;
+    const chunk = this.chunk;
+    await w.run('BEGIN');
     try {
+      const appender = await w.createAppender('spans');
       try {
-        let rows = 0;
-        const flush = () => {
-          const chunk = DuckDBDataChunk.create(STAGE_TYPES, rows);
-          chunk.setColumns(columns);
-          appender.appendDataChunk(chunk);
-          for (const column of columns) column.length = 0;
-          rows = 0;
-        };
-        for (const span of batch.spans) {
-          const key = span.traceId + span.spanId;
-          if (seen.has(key)) continue;
-          seen.add(key);
+        let row = 0;
+        let minStart = this.dirty?.minStart ?? batch.spans[0].startTimeUnixNano;
+        let maxStart = this.dirty?.maxStart ?? minStart;
+        for (const span of groupByTrace(batch.spans)) {
           const resource = this.encodeResource(span.resource);
           if (!this.knownResources.has(resource.id)) newResources.set(resource.id, resource.row);
           const scope = this.encodeScope(span.scope);
           if (!this.knownScopes.has(scope.id)) newScopes.set(scope.id, scope.row);
-          const row: DuckDBValue[] = [
-            null,
-            hexToBigInt(span.traceId),
-            hexToBigInt(span.spanId),
-            span.parentSpanId === '' ? null : hexToBigInt(span.parentSpanId),
-            span.startTimeUnixNano,
-            span.endTimeUnixNano - span.startTimeUnixNano,
-            span.resource.serviceName,
-            span.name,
-            span.kind,
-            span.status.code,
-            span.status.message || null,
-            span.traceState || null,
-            span.flags,
-            resource.id,
-            scope.id,
-            encodeAttributes(span.attributes),
-            span.events.length === 0 ? null : encodeEvents(span.events),
-            span.links.length === 0 ? null : encodeLinks(span.links),
-            span.droppedAttributesCount,
-            span.droppedEventsCount,
-            span.droppedLinksCount,
-          ];
-          for (let c = 0; c < row.length; c++) columns[c].push(row[c]);
-          if (++rows === CHUNK_ROWS) flush();
+          const start = span.startTimeUnixNano;
+          if (start < minStart) minStart = start;
+          if (start > maxStart) maxStart = start;
+          chunk.setText(C.tenant, row, batch.tenant);
+          chunk.setId128(C.trace_id, row, span.traceId);
+          chunk.setId64(C.span_id, row, span.spanId);
+          chunk.setId64(C.parent_span_id, row, span.parentSpanId);
+          chunk.setI64(C.start_ns, row, start);
+          chunk.setI64(C.duration_ns, row, span.endTimeUnixNano - start);
+          chunk.setText(C.service, row, span.resource.serviceName);
+          chunk.setText(C.name, row, span.name);
+          chunk.setU8(C.kind, row, span.kind);
+          chunk.setU8(C.status_code, row, span.status.code);
+          chunk.setText(C.status_message, row, span.status.message);
+          chunk.setText(C.trace_state, row, span.traceState);
+          chunk.setU32(C.flags, row, span.flags);
+          chunk.setId64(C.resource_id, row, resource.hex);
+          chunk.setId64(C.scope_id, row, scope.hex);
+          chunk.setText(C.attributes, row, encodeAttributes(span.attributes));
+          chunk.setText(C.events, row, span.events.length === 0 ? '' : encodeEvents(span.events));
+          chunk.setText(C.links, row, span.links.length === 0 ? '' : encodeLinks(span.links));
+          chunk.setU32(C.dropped_attributes_count, row, span.droppedAttributesCount);
+          chunk.setU32(C.dropped_events_count, row, span.droppedEventsCount);
+          chunk.setU32(C.dropped_links_count, row, span.droppedLinksCount);
+          if (++row === CHUNK_ROWS) {
+            chunk.appendRows(appender, row);
+            row = 0;
+          }
         }
-        if (rows > 0) flush();
+        if (row > 0) chunk.appendRows(appender, row);
+        this.dirty = { minStart, maxStart, spans: (this.dirty?.spans ?? 0) + batch.spans.length };
       } finally {
+        chunk.clear();
         appender.closeSync();
       }
-      try {
-        await w.run('BEGIN');
-        for (const row of newResources.values()) {
-          await w.run('INSERT INTO resources VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
-        }
-        for (const row of newScopes.values()) {
-          await w.run('INSERT INTO scopes VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
-        }
-        // start_ns is part of the key so DuckDB's join filter pushdown prunes old row groups.
-        await w.run(
-          `INSERT INTO spans SELECT ${STAGE_SELECT} FROM temp.stage s ANTI JOIN spans t
-             ON t.trace_id = s.trace_id AND t.span_id = s.span_id AND t.start_ns = s.start_ns AND t.tenant = $tenant`,
-          { tenant: batch.tenant },
-          { tenant: VARCHAR },
-        );
-        await w.run('COMMIT');
-      } catch (error) {
-        await w.run('ROLLBACK').catch(() => undefined);
-        throw error;
+      for (const row of newResources.values()) {
+        await w.run('INSERT INTO resources VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
       }
-    } finally {
-      // Also clears what a batch that failed half-way left in the stage.
-      await w.run('TRUNCATE temp.stage');
+      for (const row of newScopes.values()) {
+        await w.run('INSERT INTO scopes VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+      }
+      await w.run('COMMIT');
+    } catch (error) {
+      await w.run('ROLLBACK').catch(() => undefined);
+      throw error;
     }
     for (const id of newResources.keys()) this.knownResources.add(id);
     for (const id of newScopes.keys()) this.knownScopes.add(id);
+    if (this.dirty && this.dirty.spans >= COMPACT_EVERY_SPANS) await this.compact();
+  }
+
+  /**
+   * Deletes the second and later copies of spans written more than once (redeliveries), among
+   * the spans whose start lies in the range written since the last compaction: a copy has the
+   * start of its original. Reads never show copies; this only gives their space back.
+   */
+  private async compact(): Promise<number> {
+    const dirty = this.dirty;
+    if (!dirty) return 0;
+    const range = { lo: dirty.minStart, hi: dirty.maxStart };
+    const types = { lo: BIGINT, hi: BIGINT };
+    const deleted = await this.writer.run(
+      `DELETE FROM spans WHERE start_ns BETWEEN $lo AND $hi AND rowid IN (
+         SELECT rowid FROM spans WHERE start_ns BETWEEN $lo AND $hi
+         QUALIFY row_number() OVER (PARTITION BY tenant, trace_id, span_id, start_ns ORDER BY rowid) > 1)`,
+      range,
+      types,
+    );
+    this.dirty = undefined;
+    return deleted.rowsChanged;
   }
 
   private encodeResource(resource: Resource): Encoded {
@@ -187,7 +218,7 @@ export class DuckDbSpanStore implements SpanStore {
       const attributes = encodeAttributes(resource.attributes);
       const text = [resource.serviceName, attributes, resource.droppedAttributesCount, resource.schemaUrl].join('\x1c');
       const id = contentId(text);
-      encoded = { id, row: [id, resource.serviceName, attributes, resource.droppedAttributesCount, resource.schemaUrl] };
+      encoded = { id, hex: bigIntToHex(id, 16), row: [id, resource.serviceName, attributes, resource.droppedAttributesCount, resource.schemaUrl] };
       this.resourceIds.set(resource, encoded);
     }
     return encoded;
@@ -199,7 +230,7 @@ export class DuckDbSpanStore implements SpanStore {
       const attributes = encodeAttributes(scope.attributes);
       const text = [scope.name, scope.version, attributes, scope.droppedAttributesCount, scope.schemaUrl].join('\x1c');
       const id = contentId(text);
-      encoded = { id, row: [id, scope.name, scope.version, attributes, scope.droppedAttributesCount, scope.schemaUrl] };
+      encoded = { id, hex: bigIntToHex(id, 16), row: [id, scope.name, scope.version, attributes, scope.droppedAttributesCount, scope.schemaUrl] };
       this.scopeIds.set(scope, encoded);
     }
     return encoded;
@@ -217,7 +248,9 @@ export class DuckDbSpanStore implements SpanStore {
       }
       const rows = (await this.reader.runAndReadAll(sql + ' ORDER BY s.start_ns, s.span_id', values, types)).getRows();
       await this.loadResourcesAndScopes(rows);
-      return rows.map((row) => this.toSpan(row));
+      // Copies of a redelivered span not compacted yet sort next to each other; show one.
+      const unique = rows.filter((row, i) => i === 0 || row[2] !== rows[i - 1][2] || row[4] !== rows[i - 1][4]);
+      return unique.map((row) => this.toSpan(row));
     });
   }
 
@@ -358,9 +391,10 @@ export class DuckDbSpanStore implements SpanStore {
         );
         return edges.getRows().map(([parent, child, calls]) => ({ parent: parent as string, child: child as string, callCount: Math.round(calls as number) }));
       }
-      // As Jaeger: an edge per parent→child span pair across services, the child in the range.
+      // As Jaeger: an edge per parent→child span pair across services, the child in the range;
+      // copies of a redelivered span not compacted yet count once.
       const result = await this.reader.runAndReadAll(
-        `SELECT p.service, c.service, count(*) FROM spans c JOIN spans p
+        `SELECT p.service, c.service, count(DISTINCT (c.trace_id, c.span_id, c.start_ns)) FROM spans c JOIN spans p
            ON p.tenant = c.tenant AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
          WHERE c.tenant = $tenant AND p.tenant = $tenant AND c.start_ns BETWEEN $start AND $end AND p.service <> c.service
          GROUP BY ALL ORDER BY 1, 2`,
@@ -375,6 +409,7 @@ export class DuckDbSpanStore implements SpanStore {
     if (this.closing) return Promise.reject(Errors.shuttingDown());
     return this.writes.run(async () => {
       const w = this.writer;
+      await this.compact();
       await w.run('BEGIN');
       try {
         const deleted = await w.run('DELETE FROM spans WHERE start_ns < $cutoff', { cutoff: cutoffUnixNano }, { cutoff: BIGINT });
@@ -395,6 +430,7 @@ export class DuckDbSpanStore implements SpanStore {
   shutdown(): Promise<void> {
     this.closing ??= (async () => {
       await this.writes.run(async () => {
+        await this.compact();
         await this.writer.run('CHECKPOINT');
       });
       await this.reads.run(async () => undefined);

@@ -55,6 +55,13 @@ export interface AriadneConfig {
   tokensFile: string;
   /** Spans per second per tenant when its tokens set no limit; 0: unlimited. */
   tenantRateLimit: number;
+  /** How often alert rules are evaluated. */
+  alertingIntervalSeconds: number;
+  /** Where people reach the UI; alert links are relative when empty. */
+  alertingPublicUrl: string;
+  /** Tries per webhook notification, the first included (backoff doubles from 1 s). */
+  alertingWebhookAttempts: number;
+  alertingWebhookTimeoutMs: number;
 }
 
 export const ROLES = ['all-in-one', 'agent', 'gateway', 'ingester', 'query'] as const;
@@ -94,6 +101,10 @@ export const DEFAULT_CONFIG: AriadneConfig = {
   agentBatchDelayMs: 200,
   tokensFile: '',
   tenantRateLimit: 0,
+  alertingIntervalSeconds: 30,
+  alertingPublicUrl: '',
+  alertingWebhookAttempts: 4,
+  alertingWebhookTimeoutMs: 5000,
 };
 
 interface Setting {
@@ -138,6 +149,10 @@ const SETTINGS: Setting[] = [
   { key: 'agentBatchDelayMs', flag: 'agent-batch-delay-ms', env: 'ARIADNE_AGENT_BATCH_DELAY_MS', type: 'integer', help: 'agent: longest wait to fill a batch' },
   { key: 'tokensFile', flag: 'tokens-file', env: 'ARIADNE_TOKENS_FILE', type: 'string', help: 'gateway: ingest tokens JSON {token: {tenant, project, rateLimitSpansPerSecond?}}' },
   { key: 'tenantRateLimit', flag: 'tenant-rate-limit', env: 'ARIADNE_TENANT_RATE_LIMIT', type: 'number', help: 'gateway: spans/s per tenant without its own limit (0: none)' },
+  { key: 'alertingIntervalSeconds', flag: 'alerting-interval-seconds', env: 'ARIADNE_ALERTING_INTERVAL_SECONDS', type: 'number', help: 'how often alert rules are evaluated (all-in-one, query)' },
+  { key: 'alertingPublicUrl', flag: 'alerting-public-url', env: 'ARIADNE_ALERTING_PUBLIC_URL', type: 'string', help: 'UI base URL for links in notifications (empty: relative links)' },
+  { key: 'alertingWebhookAttempts', flag: 'alerting-webhook-attempts', env: 'ARIADNE_ALERTING_WEBHOOK_ATTEMPTS', type: 'integer', help: 'tries per notification, backoff doubling from 1 s' },
+  { key: 'alertingWebhookTimeoutMs', flag: 'alerting-webhook-timeout-ms', env: 'ARIADNE_ALERTING_WEBHOOK_TIMEOUT_MS', type: 'integer', help: 'how long one webhook try may take' },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -236,6 +251,10 @@ export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
   if (result.tailSamplingProbability > 1) {
     throw Errors.invalidConfig(`--tail-sampling-probability must be between 0 and 1, got ${result.tailSamplingProbability}`);
   }
+  if (result.alertingIntervalSeconds < 0.1) {
+    throw Errors.invalidConfig(`--alerting-interval-seconds must be at least 0.1, got ${result.alertingIntervalSeconds}`);
+  }
+  if (result.alertingWebhookAttempts < 1) throw Errors.invalidConfig('--alerting-webhook-attempts must be at least 1');
   for (const port of ['otlpHttpPort', 'otlpGrpcPort', 'zipkinPort', 'queryPort'] as const) {
     if (result[port] > 65535) throw Errors.invalidConfig(`${port} must be a port number (0-65535), got ${result[port]}`);
   }

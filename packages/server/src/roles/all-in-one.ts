@@ -8,6 +8,7 @@ import { createIngester } from './create-ingester.js';
 import { openStorage } from './open-storage.js';
 import { registerQueryApi } from './register-query-api.js';
 import { once, type RunningRole } from './running-role.js';
+import { startAlerting } from './start-alerting.js';
 import { startReceivers } from './start-receivers.js';
 
 /** Wires every part into one process: receivers → memory queue → ingester → storage ← query API. */
@@ -23,6 +24,7 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
   const receivers = await startReceivers(config, queue, log);
   const query = Fastify({ loggerInstance: log, disableRequestLogging: true });
   registerQueryApi(query, store, store.metrics, () => ({ receiver: receivers.stats(), queue: queue.getStats(), ingester: ingester.getStats() }));
+  const alerting = store.alerts && (await startAlerting(query, config, store.alerts, store.metrics, log));
   await query.listen({ host: config.host, port: config.queryPort });
   log.info(`UI and query API listening on http://${config.host}:${boundPort(query)}`);
 
@@ -32,6 +34,7 @@ export async function startAllInOne(config: AriadneConfig, log: Logger): Promise
     await ingester.shutdown();
     await retention.shutdown();
     await query.close();
+    await alerting?.shutdown();
     await store.shutdown();
     log.info({ ...queue.getStats(), ...ingester.getStats() }, 'stopped; every accepted span was written');
   });

@@ -6,6 +6,7 @@ import { boundPort } from './bound-port.js';
 import { openStorage } from './open-storage.js';
 import { registerQueryApi } from './register-query-api.js';
 import { once, type RunningRole } from './running-role.js';
+import { startAlerting } from './start-alerting.js';
 
 /** APIs and UI over the storage backend, each request reading the tenant of its X-Ariadne-Tenant header. */
 export async function startQuery(config: AriadneConfig, log: Logger): Promise<RunningRole> {
@@ -13,10 +14,12 @@ export async function startQuery(config: AriadneConfig, log: Logger): Promise<Ru
   const app = Fastify({ loggerInstance: log, disableRequestLogging: true });
   scopeRequestsToTenant(app, tenantFromHeader);
   registerQueryApi(app, tenantSpanReader(store), tenantMetricsReader(store.metrics), () => ({}));
+  const alerting = store.alerts && (await startAlerting(app, config, store.alerts, store.metrics, log));
   await app.listen({ host: config.host, port: config.queryPort });
   log.info(`UI and query API listening on http://${config.host}:${boundPort(app)}`);
   const shutdown = once(async () => {
     await app.close();
+    await alerting?.shutdown();
     await store.shutdown();
   });
   return { shutdown };

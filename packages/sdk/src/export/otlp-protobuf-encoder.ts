@@ -35,9 +35,14 @@ function anyValue(w: ProtobufWriter, field: number, value: AttributeValue | null
 
 function keyValues(w: ProtobufWriter, field: number, list: AttributeList): void {
   for (let i = 0; i < list.length; i += 2) {
+    const value = list[i + 1];
+    if (typeof value === 'string') {
+      w.keyValueString(field, list[i] as string, value);
+      continue;
+    }
     const mark = w.fork(field, 1);
     w.string(1, list[i] as string);
-    anyValue(w, 2, list[i + 1]);
+    anyValue(w, 2, value);
     w.join(mark);
   }
 }
@@ -114,7 +119,8 @@ function scope(w: ProtobufWriter, sc: InstrumentationScope): void {
   w.join(mark);
 }
 
-const shared = new ProtobufWriter();
+// The last request's size, to size the next one's buffer so that it rarely grows.
+let sizeHint = 64 * 1024;
 
 /**
  * An OTLP ExportTraceServiceRequest, written straight from the span objects with a hand-written
@@ -122,8 +128,7 @@ const shared = new ProtobufWriter();
  * of the SDK's per-span saving over OpenTelemetry JS comes from.
  */
 export function encodeTraceRequestProtobuf(spans: readonly RecordingSpan[]): Uint8Array {
-  const w = shared;
-  w.reset();
+  const w = new ProtobufWriter(sizeHint);
   for (const group of groupSpans(spans)) {
     const rs = w.fork(1, 3);
     const res = w.fork(1, 2);
@@ -139,5 +144,6 @@ export function encodeTraceRequestProtobuf(spans: readonly RecordingSpan[]): Uin
     if (group.resource.schemaUrl) w.string(3, group.resource.schemaUrl);
     w.join(rs);
   }
+  sizeHint = Math.max(4096, w.pos + (w.pos >>> 3));
   return w.finish();
 }

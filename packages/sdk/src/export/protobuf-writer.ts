@@ -6,15 +6,50 @@ const WIRE_LENGTH = 2;
 const WIRE_FIXED32 = 5;
 const TWO_32 = 2 ** 32;
 
-const HEX = new Uint8Array(128).fill(0xff);
-for (let i = 0; i < 16; i++) {
-  HEX['0123456789abcdef'.charCodeAt(i)] = i;
-  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+// Byte value of a pair of hex digits, indexed by (first char code << 7) | second char code:
+// one load per byte instead of two and a shift.
+const HEX_PAIR = new Uint8Array(128 * 128);
+for (const digits of ['0123456789abcdef', '0123456789ABCDEF']) {
+  for (let hi = 0; hi < 16; hi++) {
+    for (let lo = 0; lo < 16; lo++) HEX_PAIR[(digits.charCodeAt(hi) << 7) | digits.charCodeAt(lo)] = (hi << 4) | lo;
+  }
 }
 
 const utf8 = new TextEncoder();
 const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
+
+/** Writes `value` as UTF-8 at `pos` (room for 3 bytes per UTF-16 unit assumed); returns the end. */
+function writeUtf8(buf: Uint8Array, pos: number, value: string): number {
+  const len = value.length;
+  for (let i = 0; i < len; i++) {
+    let c = value.charCodeAt(i);
+    if (c < 0x80) {
+      buf[pos++] = c;
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = i + 1 < len ? value.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          buf[pos++] = 0xf0 | (c >> 18);
+          buf[pos++] = 0x80 | ((c >> 12) & 0x3f);
+          buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[pos++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+        c = 0xfffd; // a lone surrogate, as TextEncoder writes it
+      }
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos;
+}
 
 function varintSize(value: number): number {
   let size = 1;
@@ -34,22 +69,19 @@ export class ProtobufWriter {
   private buf: Uint8Array;
   pos = 0;
 
+  /** `initialSize` is best a little above the expected output: the bytes are never copied out. */
   constructor(initialSize = 64 * 1024) {
-    this.buf = new Uint8Array(initialSize);
+    this.buf = Buffer.allocUnsafe(initialSize);
   }
 
-  reset(): void {
-    this.pos = 0;
-  }
-
-  /** A copy of the bytes written, so that the writer can be reused. */
+  /** The bytes written, as a view of the writer's buffer: a writer serves one message. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.buf.subarray(0, this.pos);
   }
 
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }
@@ -104,18 +136,31 @@ export class ProtobufWriter {
     this.rawFixed32(value);
   }
 
+  // Epoch nanoseconds of the last whole second written, as two 32-bit words: the times of a
+  // batch mostly share their second, so the 64-bit multiplication is rarely redone.
+  private lastSec = -1;
+  private secNanosLow = 0;
+  private secNanosHigh = 0;
+
   /** An [epoch seconds, nanoseconds] time as fixed64 epoch nanoseconds, without BigInt. */
   time(field: number, time: HrTime): void {
     this.tag(field, WIRE_FIXED64);
-    // seconds * 1e9 exceeds 2^53, so it is built from 16-bit halves of the seconds.
-    const secHigh = Math.floor(time[0] / 65536);
-    const secLow = time[0] - secHigh * 65536;
-    const a = secHigh * 1e9; // times 2^16
-    const aHigh = Math.floor(a / 65536);
-    const low = secLow * 1e9 + time[1] + (a - aHigh * 65536) * 65536;
-    const carry = Math.floor(low / TWO_32);
+    if (time[0] !== this.lastSec) {
+      // seconds * 1e9 exceeds 2^53, so it is built from 16-bit halves of the seconds.
+      const secHigh = Math.floor(time[0] / 65536);
+      const secLow = time[0] - secHigh * 65536;
+      const a = secHigh * 1e9; // times 2^16
+      const aHigh = Math.floor(a / 65536);
+      const low = secLow * 1e9 + (a - aHigh * 65536) * 65536;
+      const carry = Math.floor(low / TWO_32);
+      this.lastSec = time[0];
+      this.secNanosLow = low - carry * TWO_32;
+      this.secNanosHigh = aHigh + carry;
+    }
+    const low = this.secNanosLow + time[1];
+    const carry = low >= TWO_32 ? 1 : 0;
     this.rawFixed32(low - carry * TWO_32);
-    this.rawFixed32(aHigh + carry);
+    this.rawFixed32(this.secNanosHigh + carry);
   }
 
   private rawFixed32(value: number): void {
@@ -136,7 +181,7 @@ export class ProtobufWriter {
     const buf = this.buf;
     let pos = this.pos;
     buf[pos++] = n;
-    for (let i = 0; i < hex.length; i += 2) buf[pos++] = (HEX[hex.charCodeAt(i)] << 4) | HEX[hex.charCodeAt(i + 1)];
+    for (let i = 0; i < hex.length; i += 2) buf[pos++] = HEX_PAIR[(hex.charCodeAt(i) << 7) | hex.charCodeAt(i + 1)];
     this.pos = pos;
   }
 
@@ -161,36 +206,43 @@ export class ProtobufWriter {
     // Short strings (at most 126 UTF-8 bytes, so a one-byte length) are encoded inline: cheaper
     // than a call into the runtime's encoder.
     this.ensure(len * 3 + 1);
-    const buf = this.buf;
-    const start = this.pos++;
-    let pos = this.pos;
-    for (let i = 0; i < len; i++) {
-      let c = value.charCodeAt(i);
-      if (c < 0x80) {
-        buf[pos++] = c;
-      } else if (c < 0x800) {
-        buf[pos++] = 0xc0 | (c >> 6);
-        buf[pos++] = 0x80 | (c & 0x3f);
-      } else {
-        if (c >= 0xd800 && c <= 0xdfff) {
-          const next = i + 1 < len ? value.charCodeAt(i + 1) : 0;
-          if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-            i++;
-            buf[pos++] = 0xf0 | (c >> 18);
-            buf[pos++] = 0x80 | ((c >> 12) & 0x3f);
-            buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-            buf[pos++] = 0x80 | (c & 0x3f);
-            continue;
-          }
-          c = 0xfffd; // a lone surrogate, as TextEncoder writes it
-        }
-        buf[pos++] = 0xe0 | (c >> 12);
-        buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[pos++] = 0x80 | (c & 0x3f);
-      }
+    const start = this.pos;
+    this.pos = writeUtf8(this.buf, start + 1, value);
+    this.buf[start] = this.pos - start - 1;
+  }
+
+  /**
+   * A KeyValue with a string AnyValue. When key and value are short enough (40 UTF-16 units
+   * together) for every length to fit one byte, it is written in one go, without fork and join:
+   * this is the common attribute, so it is worth its own path.
+   */
+  keyValueString(field: number, key: string, value: string): void {
+    if (key.length + value.length > 40) {
+      const kv = this.fork(field, 1);
+      this.string(1, key);
+      const any = this.fork(2, 1);
+      this.string(1, value);
+      this.join(any);
+      this.join(kv);
+      return;
     }
-    buf[start] = pos - start - 1;
+    this.ensure(3 * (key.length + value.length) + 8);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = (field << 3) | WIRE_LENGTH;
+    const kvStart = pos++;
+    buf[pos++] = (1 << 3) | WIRE_LENGTH;
+    const keyStart = pos++;
+    pos = writeUtf8(buf, pos, key);
+    buf[keyStart] = pos - keyStart - 1;
+    buf[pos++] = (2 << 3) | WIRE_LENGTH;
+    const anyStart = pos++;
+    buf[pos++] = (1 << 3) | WIRE_LENGTH;
+    const valueStart = pos++;
+    pos = writeUtf8(buf, pos, value);
+    buf[valueStart] = pos - valueStart - 1;
+    buf[anyStart] = pos - anyStart - 1;
+    buf[kvStart] = pos - kvStart - 1;
     this.pos = pos;
   }
 

@@ -25,6 +25,7 @@ export const TRACE_FLAG_RANDOM = 0x02;
 
 const EMPTY_ATTRIBUTES = Object.freeze({});
 const EMPTY_LINKS: never[] = [];
+const EMPTY_OPTIONS: SpanOptions = Object.freeze({});
 
 export interface TracerConfig {
   readonly resource: Resource;
@@ -50,7 +51,7 @@ export class AriadneTracer implements Tracer, SpanOwner {
     this.processor = config.processor;
   }
 
-  startSpan(name: string, options: SpanOptions = {}, context: Context = apiContext.active()): Span {
+  startSpan(name: string, options: SpanOptions = EMPTY_OPTIONS, context: Context = apiContext.active()): Span {
     if (options.root) context = trace.deleteSpan(context);
     if (isTracingSuppressed(context) || this.config.isShutdown()) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parent = trace.getSpanContext(context);

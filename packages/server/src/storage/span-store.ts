@@ -1,7 +1,7 @@
 import type { Component } from '../model/component.js';
 import type { Span, SpanBatch, SpanKind, TimeRange } from '../model/span.js';
 
-/** Writes spans. Idempotent: writing a span twice stores it once. Resolves when durable. */
+/** Writes spans. Idempotent: a span written twice is read once (a backend may keep the copy until it compacts). Resolves when durable. */
 export interface SpanWriter {
   writeSpans(batch: SpanBatch): Promise<void>;
 }

@@ -16,6 +16,8 @@ import { DEFAULT_TENANT } from '../../model/span.js';
 import type { InstrumentationScope, Resource, Span, SpanBatch, SpanKind, StatusCode, TimeRange } from '../../model/span.js';
 import type { DependencyEdge, Operation, SpanStore, TraceQuery } from '../span-store.js';
 import { decodeAttributes, encodeAttributes, tagPattern } from './attribute-codec.js';
+import { attributeMatchSql, decodeAttributeColumns, encodeAttributeColumns, escapedTag } from './attribute-columns.js';
+import { ContentRefs } from './content-refs.js';
 import { DuckDbAlertStore } from './duckdb-alert-store.js';
 import { METRICS_PURGE_SQL, METRICS_SCHEMA_SQL } from './duckdb-metrics-schema.js';
 import { DuckDbMetricsStore } from './duckdb-metrics-store.js';
@@ -67,8 +69,8 @@ function groupByTrace(spans: Span[]): Span[] {
 }
 
 interface Encoded {
-  id: bigint;
-  hex: string;
+  hash: bigint;
+  /** The row's columns after `id, hash`. */
   row: DuckDBValue[];
 }
 
@@ -81,14 +83,13 @@ const contentId = (text: string): bigint => createHash('sha256').update(text).di
 export class DuckDbSpanStore implements SpanStore {
   private readonly writes = new Serial();
   private readonly reads = new Serial();
-  // Content-hash ids of resources and scopes; the objects are shared by reference within a batch.
-  private readonly resourceIds = new WeakMap<Resource, Encoded>();
-  private readonly scopeIds = new WeakMap<InstrumentationScope, Encoded>();
-  // Ids known to be committed, so a batch inserts only new resources and scopes.
-  private knownResources = new Set<bigint>();
-  private knownScopes = new Set<bigint>();
-  private readonly resourceCache = new Map<bigint, Resource>();
-  private readonly scopeCache = new Map<bigint, InstrumentationScope>();
+  // Content hashes of resources and scopes; the objects are shared by reference within a batch.
+  private readonly resourceHashes = new WeakMap<Resource, Encoded>();
+  private readonly scopeHashes = new WeakMap<InstrumentationScope, Encoded>();
+  private readonly resourceIds = new ContentRefs('resources');
+  private readonly scopeIds = new ContentRefs('scopes');
+  private readonly resourceCache = new Map<number, Resource>();
+  private readonly scopeCache = new Map<number, InstrumentationScope>();
   private closing: Promise<void> | undefined;
   private readonly chunk = new SpanChunkWriter(
     SPAN_TYPES.map(([type]) => type),
@@ -112,7 +113,10 @@ export class DuckDbSpanStore implements SpanStore {
     for (const sql of [...SCHEMA_SQL, ...METRICS_SCHEMA_SQL]) await writer.run(sql);
     const reader = await instance.connect();
     const metrics = new DuckDbMetricsStore(await instance.connect(), await instance.connect());
-    return new DuckDbSpanStore(instance, writer, reader, metrics, await DuckDbAlertStore.open(await instance.connect()));
+    const store = new DuckDbSpanStore(instance, writer, reader, metrics, await DuckDbAlertStore.open(await instance.connect()));
+    await store.resourceIds.load(writer);
+    await store.scopeIds.load(writer);
+    return store;
   }
 
   async start(): Promise<void> {}
@@ -124,8 +128,8 @@ export class DuckDbSpanStore implements SpanStore {
   }
 
   private async write(batch: SpanBatch): Promise<void> {
-    const newResources = new Map<bigint, DuckDBValue[]>();
-    const newScopes = new Map<bigint, DuckDBValue[]>();
+    const newResources: DuckDBValue[][] = [];
+    const newScopes: DuckDBValue[][] = [];
     const w = this.writer;
     const chunk = this.chunk;
     await w.run('BEGIN');
@@ -137,9 +141,17 @@ export class DuckDbSpanStore implements SpanStore {
         let maxStart = this.dirty?.maxStart ?? minStart;
         for (const span of groupByTrace(batch.spans)) {
           const resource = this.encodeResource(span.resource);
-          if (!this.knownResources.has(resource.id)) newResources.set(resource.id, resource.row);
+          let resourceId = this.resourceIds.get(resource.hash);
+          if (resourceId === undefined) {
+            resourceId = this.resourceIds.add(resource.hash);
+            newResources.push([resourceId, resource.hash, ...resource.row]);
+          }
           const scope = this.encodeScope(span.scope);
-          if (!this.knownScopes.has(scope.id)) newScopes.set(scope.id, scope.row);
+          let scopeId = this.scopeIds.get(scope.hash);
+          if (scopeId === undefined) {
+            scopeId = this.scopeIds.add(scope.hash);
+            newScopes.push([scopeId, scope.hash, ...scope.row]);
+          }
           const start = span.startTimeUnixNano;
           if (start < minStart) minStart = start;
           if (start > maxStart) maxStart = start;
@@ -156,9 +168,11 @@ export class DuckDbSpanStore implements SpanStore {
           chunk.setText(C.status_message, row, span.status.message);
           chunk.setText(C.trace_state, row, span.traceState);
           chunk.setU32(C.flags, row, span.flags);
-          chunk.setId64(C.resource_id, row, resource.hex);
-          chunk.setId64(C.scope_id, row, scope.hex);
-          chunk.setText(C.attributes, row, encodeAttributes(span.attributes));
+          chunk.setU32(C.resource_id, row, resourceId);
+          chunk.setU32(C.scope_id, row, scopeId);
+          const [keys, values] = encodeAttributeColumns(span.attributes);
+          chunk.setText(C.attribute_keys, row, keys);
+          chunk.setText(C.attribute_values, row, values);
           chunk.setText(C.events, row, span.events.length === 0 ? '' : encodeEvents(span.events));
           chunk.setText(C.links, row, span.links.length === 0 ? '' : encodeLinks(span.links));
           chunk.setU32(C.dropped_attributes_count, row, span.droppedAttributesCount);
@@ -175,19 +189,19 @@ export class DuckDbSpanStore implements SpanStore {
         chunk.clear();
         appender.closeSync();
       }
-      for (const row of newResources.values()) {
-        await w.run('INSERT INTO resources VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+      for (const row of newResources) {
+        await w.run('INSERT INTO resources VALUES ($1, $2, $3, $4, $5, $6)', row, [UINTEGER, UBIGINT, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
       }
-      for (const row of newScopes.values()) {
-        await w.run('INSERT INTO scopes VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', row, [UBIGINT, VARCHAR, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
+      for (const row of newScopes) {
+        await w.run('INSERT INTO scopes VALUES ($1, $2, $3, $4, $5, $6, $7)', row, [UINTEGER, UBIGINT, VARCHAR, VARCHAR, VARCHAR, UINTEGER, VARCHAR]);
       }
       await w.run('COMMIT');
     } catch (error) {
       await w.run('ROLLBACK').catch(() => undefined);
+      for (const row of newResources) this.resourceIds.forget(row[1] as bigint);
+      for (const row of newScopes) this.scopeIds.forget(row[1] as bigint);
       throw error;
     }
-    for (const id of newResources.keys()) this.knownResources.add(id);
-    for (const id of newScopes.keys()) this.knownScopes.add(id);
     if (this.dirty && this.dirty.spans >= COMPACT_EVERY_SPANS) await this.compact();
   }
 
@@ -213,25 +227,23 @@ export class DuckDbSpanStore implements SpanStore {
   }
 
   private encodeResource(resource: Resource): Encoded {
-    let encoded = this.resourceIds.get(resource);
+    let encoded = this.resourceHashes.get(resource);
     if (!encoded) {
       const attributes = encodeAttributes(resource.attributes);
       const text = [resource.serviceName, attributes, resource.droppedAttributesCount, resource.schemaUrl].join('\x1c');
-      const id = contentId(text);
-      encoded = { id, hex: bigIntToHex(id, 16), row: [id, resource.serviceName, attributes, resource.droppedAttributesCount, resource.schemaUrl] };
-      this.resourceIds.set(resource, encoded);
+      encoded = { hash: contentId(text), row: [resource.serviceName, attributes, resource.droppedAttributesCount, resource.schemaUrl] };
+      this.resourceHashes.set(resource, encoded);
     }
     return encoded;
   }
 
   private encodeScope(scope: InstrumentationScope): Encoded {
-    let encoded = this.scopeIds.get(scope);
+    let encoded = this.scopeHashes.get(scope);
     if (!encoded) {
       const attributes = encodeAttributes(scope.attributes);
       const text = [scope.name, scope.version, attributes, scope.droppedAttributesCount, scope.schemaUrl].join('\x1c');
-      const id = contentId(text);
-      encoded = { id, hex: bigIntToHex(id, 16), row: [id, scope.name, scope.version, attributes, scope.droppedAttributesCount, scope.schemaUrl] };
-      this.scopeIds.set(scope, encoded);
+      encoded = { hash: contentId(text), row: [scope.name, scope.version, attributes, scope.droppedAttributesCount, scope.schemaUrl] };
+      this.scopeHashes.set(scope, encoded);
     }
     return encoded;
   }
@@ -249,25 +261,26 @@ export class DuckDbSpanStore implements SpanStore {
       const rows = (await this.reader.runAndReadAll(sql + ' ORDER BY s.start_ns, s.span_id', values, types)).getRows();
       await this.loadResourcesAndScopes(rows);
       // Copies of a redelivered span not compacted yet sort next to each other; show one.
-      const unique = rows.filter((row, i) => i === 0 || row[2] !== rows[i - 1][2] || row[4] !== rows[i - 1][4]);
+      const same = (a: DuckDBValue[], b: DuckDBValue[]) => a[C.span_id] === b[C.span_id] && a[C.start_ns] === b[C.start_ns];
+      const unique = rows.filter((row, i) => i === 0 || !same(row, rows[i - 1]));
       return unique.map((row) => this.toSpan(row));
     });
   }
 
   private async loadResourcesAndScopes(rows: DuckDBValue[][]): Promise<void> {
-    const resources = new Set<bigint>();
-    const scopes = new Set<bigint>();
+    const resources = new Set<number>();
+    const scopes = new Set<number>();
     for (const row of rows) {
-      if (!this.resourceCache.has(row[13] as bigint)) resources.add(row[13] as bigint);
-      if (!this.scopeCache.has(row[14] as bigint)) scopes.add(row[14] as bigint);
+      if (!this.resourceCache.has(row[C.resource_id] as number)) resources.add(row[C.resource_id] as number);
+      if (!this.scopeCache.has(row[C.scope_id] as number)) scopes.add(row[C.scope_id] as number);
     }
     if (resources.size > 0) {
       const found = await this.reader.runAndReadAll(
-        `SELECT id, service_name, attributes, dropped_attributes_count, schema_url FROM resources WHERE id IN (SELECT unnest($ids::UBIGINT[]))`,
+        `SELECT id, service_name, attributes, dropped_attributes_count, schema_url FROM resources WHERE id IN (SELECT unnest($ids::UINTEGER[]))`,
         { ids: `[${[...resources].join(',')}]` },
       );
       for (const [id, serviceName, attributes, dropped, schemaUrl] of found.getRows()) {
-        this.resourceCache.set(id as bigint, {
+        this.resourceCache.set(id as number, {
           serviceName: serviceName as string,
           attributes: decodeAttributes(attributes as string),
           droppedAttributesCount: dropped as number,
@@ -277,11 +290,11 @@ export class DuckDbSpanStore implements SpanStore {
     }
     if (scopes.size > 0) {
       const found = await this.reader.runAndReadAll(
-        `SELECT id, name, version, attributes, dropped_attributes_count, schema_url FROM scopes WHERE id IN (SELECT unnest($ids::UBIGINT[]))`,
+        `SELECT id, name, version, attributes, dropped_attributes_count, schema_url FROM scopes WHERE id IN (SELECT unnest($ids::UINTEGER[]))`,
         { ids: `[${[...scopes].join(',')}]` },
       );
       for (const [id, name, version, attributes, dropped, schemaUrl] of found.getRows()) {
-        this.scopeCache.set(id as bigint, {
+        this.scopeCache.set(id as number, {
           name: name as string,
           version: version as string,
           attributes: decodeAttributes(attributes as string),
@@ -293,26 +306,26 @@ export class DuckDbSpanStore implements SpanStore {
   }
 
   private toSpan(row: DuckDBValue[]): Span {
-    const start = row[4] as bigint;
+    const start = row[C.start_ns] as bigint;
     return {
-      traceId: bigIntToHex(row[1] as bigint, 32),
-      spanId: bigIntToHex(row[2] as bigint, 16),
-      parentSpanId: row[3] === null ? '' : bigIntToHex(row[3] as bigint, 16),
+      traceId: bigIntToHex(row[C.trace_id] as bigint, 32),
+      spanId: bigIntToHex(row[C.span_id] as bigint, 16),
+      parentSpanId: bigIntToHex(row[C.parent_span_id] as bigint, 16),
       startTimeUnixNano: start,
-      endTimeUnixNano: start + (row[5] as bigint),
-      name: row[7] as string,
-      kind: row[8] as SpanKind,
-      status: { code: row[9] as StatusCode, message: row[10] as string },
-      traceState: row[11] as string,
-      flags: row[12] as number,
-      resource: this.resourceCache.get(row[13] as bigint) as Resource,
-      scope: this.scopeCache.get(row[14] as bigint) as InstrumentationScope,
-      attributes: decodeAttributes(row[15] as string),
-      events: decodeEvents(row[16] as string),
-      links: decodeLinks(row[17] as string),
-      droppedAttributesCount: row[18] as number,
-      droppedEventsCount: row[19] as number,
-      droppedLinksCount: row[20] as number,
+      endTimeUnixNano: start + (row[C.duration_ns] as bigint),
+      name: row[C.name] as string,
+      kind: row[C.kind] as SpanKind,
+      status: { code: row[C.status_code] as StatusCode, message: row[C.status_message] as string },
+      traceState: row[C.trace_state] as string,
+      flags: row[C.flags] as number,
+      resource: this.resourceCache.get(row[C.resource_id] as number) as Resource,
+      scope: this.scopeCache.get(row[C.scope_id] as number) as InstrumentationScope,
+      attributes: decodeAttributeColumns(row[C.attribute_keys] as string, row[C.attribute_values] as string),
+      events: decodeEvents(row[C.events] as string),
+      links: decodeLinks(row[C.links] as string),
+      droppedAttributesCount: row[C.dropped_attributes_count] as number,
+      droppedEventsCount: row[C.dropped_events_count] as number,
+      droppedLinksCount: row[C.dropped_links_count] as number,
     };
   }
 
@@ -336,9 +349,13 @@ export class DuckDbSpanStore implements SpanStore {
       // Jaeger semantics: every tag must hold on the same span, in its attributes, its
       // resource's attributes or its events' attributes.
       Object.entries(query.tags ?? {}).forEach(([key, value], i) => {
+        const [escapedKey, escapedValue] = escapedTag(key, value);
+        values[`tagKey${i}`] = escapedKey;
+        values[`tagValue${i}`] = escapedValue;
+        types[`tagKey${i}`] = types[`tagValue${i}`] = VARCHAR;
         add(
           `tag${i}`,
-          `(contains(s.attributes, $tag${i}) OR contains(s.events, $tag${i})
+          `(${attributeMatchSql('s.attribute_keys', 's.attribute_values', `$tagKey${i}`, `$tagValue${i}`)} OR contains(s.events, $tag${i})
             OR s.resource_id IN (SELECT id FROM resources WHERE contains(attributes, $tag${i})))`,
           tagPattern(key, value),
           VARCHAR,
@@ -417,8 +434,8 @@ export class DuckDbSpanStore implements SpanStore {
         await w.run('DELETE FROM scopes WHERE id NOT IN (SELECT DISTINCT scope_id FROM spans)');
         for (const sql of METRICS_PURGE_SQL) await w.run(sql, { cutoff: cutoffUnixNano }, { cutoff: BIGINT });
         await w.run('COMMIT');
-        this.knownResources = new Set();
-        this.knownScopes = new Set();
+        await this.resourceIds.load(w);
+        await this.scopeIds.load(w);
         return deleted.rowsChanged;
       } catch (error) {
         await w.run('ROLLBACK').catch(() => undefined);

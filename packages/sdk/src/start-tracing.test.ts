@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from './export/in-memory-span-exporter.js';
@@ -32,5 +37,54 @@ describe('startTracing', () => {
     await handle.shutdown();
     assert.equal(process.listenerCount('beforeExit'), listeners);
     assert.equal(trace.getTracer('t').startSpan('s').isRecording(), false);
+  });
+});
+
+describe('startTracing in a process that ends', () => {
+  const app = fileURLToPath(new URL('./testdata/exiting-app.ts', import.meta.url));
+
+  async function collector() {
+    const bodies: Buffer[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        res.end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    return { bodies, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('flushes queued spans before a normal exit, without waiting for the 5 s schedule', async () => {
+    const { bodies, url, close } = await collector();
+    try {
+      const started = Date.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', app, url], { stdio: 'inherit' });
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      assert.ok(Date.now() - started < 4500, `exited after ${Date.now() - started} ms`);
+      assert.equal(bodies.length, 1);
+      assert.ok(bodies[0].includes(Buffer.from('last words')));
+    } finally {
+      await close();
+    }
+  });
+
+  it('does not swallow SIGTERM', async () => {
+    const { url, close } = await collector();
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', app, url, 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await once(child.stdout!, 'data');
+      child.kill('SIGTERM');
+      const [code, signal] = await once(child, 'exit');
+      assert.equal(code, null);
+      assert.equal(signal, 'SIGTERM');
+    } finally {
+      await close();
+    }
   });
 });

@@ -185,14 +185,6 @@ export class ProtobufWriter {
     this.pos = pos;
   }
 
-  bytes(field: number, bytes: Uint8Array): void {
-    this.tag(field, WIRE_LENGTH);
-    this.rawVarint(bytes.length);
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
-  }
-
   string(field: number, value: string): void {
     this.tag(field, WIRE_LENGTH);
     const len = value.length;

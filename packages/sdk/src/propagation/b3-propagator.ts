@@ -6,7 +6,6 @@ export const B3_SINGLE_HEADER = 'b3';
 export const B3_TRACE_ID_HEADER = 'x-b3-traceid';
 export const B3_SPAN_ID_HEADER = 'x-b3-spanid';
 export const B3_SAMPLED_HEADER = 'x-b3-sampled';
-export const B3_PARENT_SPAN_ID_HEADER = 'x-b3-parentspanid';
 export const B3_FLAGS_HEADER = 'x-b3-flags';
 
 const TRACE_ID = /^([0-9a-f]{16}|[0-9a-f]{32})$/;

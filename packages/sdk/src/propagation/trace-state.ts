@@ -6,14 +6,6 @@ const KEY = /^[a-z0-9][_0-9a-z\-*/@]{0,255}$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 const MEMBER_SEPARATOR = /[ \t]*,[ \t]*/;
 
-export function isValidTraceStateKey(key: string): boolean {
-  return KEY.test(key);
-}
-
-export function isValidTraceStateValue(value: string): boolean {
-  return VALUE.test(value);
-}
-
 /** An immutable tracestate; `set` moves the key to the front, as the specification requires. */
 export class W3CTraceState implements TraceState {
   private constructor(private readonly members: ReadonlyArray<readonly [string, string]>) {}

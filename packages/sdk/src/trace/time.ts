@@ -37,11 +37,6 @@ export function toHrTime(input: TimeInput | undefined): HrTime {
   return hrNow();
 }
 
-/** Nanoseconds between two times, as a number (exact below 2^53 ns, about 104 days). */
-export function hrDurationNanos(start: HrTime, end: HrTime): number {
-  return (end[0] - start[0]) * 1e9 + (end[1] - start[1]);
-}
-
 /** Epoch nanoseconds as a decimal string, the OTLP/JSON form of a fixed64 time. */
 export function hrToNanoString(t: HrTime): string {
   return (BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])).toString();

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Empty } from './components/States';
 import { Link, navigate, useLocation } from './lib/router';
 import { useTheme } from './lib/use-theme';
+import { AlertsPage } from './pages/AlertsPage';
 import { ComparePage } from './pages/ComparePage';
 import { ErrorsPage } from './pages/ErrorsPage';
 import { SearchPage } from './pages/SearchPage';
@@ -15,6 +16,7 @@ const NAV = [
   { to: '/map', label: 'Service map', match: ['/map'] },
   { to: '/services', label: 'Services', match: ['/services'] },
   { to: '/errors', label: 'Errors', match: ['/errors'] },
+  { to: '/alerts', label: 'Alerts', match: ['/alerts'] },
 ];
 
 function Page({ path }: { path: string }) {
@@ -33,6 +35,8 @@ function Page({ path }: { path: string }) {
       return arg ? <ServicePage key={arg} service={arg} /> : <ServicesPage />;
     case 'errors':
       return <ErrorsPage />;
+    case 'alerts':
+      return <AlertsPage />;
     default:
       return (
         <Empty title="No such page.">

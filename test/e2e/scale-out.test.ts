@@ -130,6 +130,7 @@ describe('scale-out: agents → gateway → NATS → ingesters → ClickHouse �
         assert.equal(new Set(spans).size, spans.length, `trace ${id} has a span twice`);
         if (spans.length < 3) short++;
       }
+      console.error(`scale-out: ${short} of ${traceIds.size} traces incomplete`);
       return short === 0 ? 0 : undefined;
     }, 120_000);
     assert.equal(missing, 0);

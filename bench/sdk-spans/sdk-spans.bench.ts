@@ -3,8 +3,11 @@
  * OTLP protobuf request) and the heap a queued span retains, Ariadne vs OpenTelemetry JS
  * (BasicTracerProvider + BatchSpanProcessor + ProtobufTraceSerializer), in one run with
  * interleaved repetitions. The encoded requests go to a no-op sink: network is out of it.
- * Prints a table of medians; see README.md.
+ * Each measurement runs in a fresh process (this file with `--child <sdk>`), so that neither SDK
+ * pays for the other's garbage or compiled code. Prints a table of medians; see README.md.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { performance } from 'node:perf_hooks';
@@ -22,9 +25,10 @@ import {
 } from '../../packages/sdk/src/index.js';
 import type { RecordingSpan, SpanExporter } from '../../packages/sdk/src/index.js';
 
-const SPANS = Number(process.env.BENCH_SPANS ?? 50_000);
+const SPANS = Number(process.env.BENCH_SPANS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const RETAINED_SPANS = 2000;
+const WARMUP_SPANS = 20_000;
 const BATCH = 512;
 
 setFlagsFromString('--expose-gc');
@@ -36,12 +40,37 @@ interface Subject {
   name: string;
   /** A tracer whose batch processor queues up to `queue` spans and exports `batch` at a time. */
   make(queue: number, batch: number): { tracer: Tracer; flush(): Promise<void> };
+  /** The workload: start, 5 attributes, end. */
+  makeSpan(tracer: Tracer, i: number): void;
+}
+
+// Each SDK gets its own copy of the workload function, so that its call sites see one SDK only
+// (monomorphic), as in an application; a shared copy would make both pay for polymorphism.
+function makeSpanAriadne(tracer: Tracer, i: number): void {
+  const span = tracer.startSpan('GET /api/orders/:id');
+  span.setAttribute('http.request.method', 'GET');
+  span.setAttribute('http.route', '/api/orders/:id');
+  span.setAttribute('http.response.status_code', 200);
+  span.setAttribute('server.address', 'orders.internal');
+  span.setAttribute('user.id', i);
+  span.end();
+}
+
+function makeSpanOpenTelemetry(tracer: Tracer, i: number): void {
+  const span = tracer.startSpan('GET /api/orders/:id');
+  span.setAttribute('http.request.method', 'GET');
+  span.setAttribute('http.route', '/api/orders/:id');
+  span.setAttribute('http.response.status_code', 200);
+  span.setAttribute('server.address', 'orders.internal');
+  span.setAttribute('user.id', i);
+  span.end();
 }
 
 const resourceAttributes = { 'service.name': 'bench', 'host.name': 'bench-host', 'process.pid': 1234 };
 
 const ariadne: Subject = {
   name: 'Ariadne',
+  makeSpan: makeSpanAriadne,
   make(queue, batch) {
     const sink: SpanExporter = {
       export(spans: readonly RecordingSpan[]) {
@@ -62,6 +91,7 @@ const ariadne: Subject = {
 
 const opentelemetry: Subject = {
   name: 'OpenTelemetry JS',
+  makeSpan: makeSpanOpenTelemetry,
   make(queue, batch) {
     const sink: OtelExporter = {
       export(spans: ReadableSpan[], done) {
@@ -76,16 +106,6 @@ const opentelemetry: Subject = {
   },
 };
 
-function makeSpan(tracer: Tracer, i: number): void {
-  const span = tracer.startSpan('GET /api/orders/:id');
-  span.setAttribute('http.request.method', 'GET');
-  span.setAttribute('http.route', '/api/orders/:id');
-  span.setAttribute('http.response.status_code', 200);
-  span.setAttribute('server.address', 'orders.internal');
-  span.setAttribute('user.id', i);
-  span.end();
-}
-
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Cost {
@@ -99,7 +119,8 @@ interface Cost {
  */
 async function timePerSpan(subject: Subject): Promise<Cost> {
   const { tracer, flush } = subject.make(4 * BATCH, BATCH);
-  for (let i = 0; i < 2000; i++) makeSpan(tracer, i); // warm the code paths up
+  const makeSpan = subject.makeSpan;
+  for (let i = 0; i < WARMUP_SPANS; i++) makeSpan(tracer, i); // warm the code paths up (JIT)
   await flush();
   gc();
   const cpuStart = process.cpuUsage();
@@ -117,6 +138,7 @@ async function timePerSpan(subject: Subject): Promise<Cost> {
 /** Bytes of heap per ended span waiting in the batch processor's queue. */
 async function retainedPerSpan(subject: Subject): Promise<number> {
   const { tracer, flush } = subject.make(RETAINED_SPANS * 2, RETAINED_SPANS * 2);
+  const makeSpan = subject.makeSpan;
   makeSpan(tracer, 0);
   await flush();
   gc();
@@ -132,19 +154,31 @@ async function retainedPerSpan(subject: Subject): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+interface Measurement {
+  cost: Cost;
+  heap: number;
+}
+
+/** One measurement of one SDK, in a fresh process. */
+function measureInChild(subject: Subject): Measurement {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', subject.name], {
+    env: process.env,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as Measurement;
+}
+
 async function main(): Promise<void> {
   const subjects = [opentelemetry, ariadne];
-  const times = new Map<Subject, Cost[]>(subjects.map((s) => [s, []]));
-  const heaps = new Map<Subject, number[]>(subjects.map((s) => [s, []]));
+  const runs = new Map<Subject, Measurement[]>(subjects.map((s) => [s, []]));
   for (let run = 0; run < RUNS; run++) {
     // Alternate the order so that neither always runs on a warmer or cooler machine.
     const order = run % 2 === 0 ? subjects : [...subjects].reverse();
-    for (const s of order) times.get(s)!.push(await timePerSpan(s));
-    for (const s of order) heaps.get(s)!.push(await retainedPerSpan(s));
+    for (const s of order) runs.get(s)!.push(measureInChild(s));
   }
-  const wall = (s: Subject) => median(times.get(s)!.map((c) => c.wall));
-  const cpu = (s: Subject) => median(times.get(s)!.map((c) => c.cpu));
-  const heap = (s: Subject) => median(heaps.get(s)!);
+  const wall = (s: Subject) => median(runs.get(s)!.map((m) => m.cost.wall));
+  const cpu = (s: Subject) => median(runs.get(s)!.map((m) => m.cost.cpu));
+  const heap = (s: Subject) => median(runs.get(s)!.map((m) => m.heap));
   const ratio = (f: (s: Subject) => number) => (f(ariadne) / f(opentelemetry)).toFixed(2);
   console.log(`${SPANS} spans per run, ${RUNS} interleaved runs, Node ${process.versions.node}; medians\n`);
   console.log('| SDK | wall ns per span | CPU ns per span | heap per queued span (bytes) |');
@@ -153,8 +187,17 @@ async function main(): Promise<void> {
     console.log(`| ${s.name} | ${wall(s).toFixed(0)} | ${cpu(s).toFixed(0)} | ${heap(s).toFixed(0)} |`);
   }
   console.log(`| Ariadne / OpenTelemetry | ${ratio(wall)} | ${ratio(cpu)} | ${ratio(heap)} |`);
-  const all = (s: Subject) => times.get(s)!.map((c) => c.cpu.toFixed(0)).join(' ');
-  console.log(`\n(CPU ns per span, all runs: OpenTelemetry ${all(opentelemetry)}; Ariadne ${all(ariadne)}; ${encodedBytes} bytes encoded)`);
+  const all = (s: Subject) => runs.get(s)!.map((m) => m.cost.wall.toFixed(0)).join(' ');
+  console.log(`\n(wall ns per span, all runs: OpenTelemetry ${all(opentelemetry)}; Ariadne ${all(ariadne)})`);
 }
 
-await main();
+const child = process.argv.indexOf('--child');
+if (child === -1) {
+  await main();
+} else {
+  const subject = [opentelemetry, ariadne].find((s) => s.name === process.argv[child + 1])!;
+  const cost = await timePerSpan(subject);
+  const heap = await retainedPerSpan(subject);
+  if (encodedBytes === 0) throw new Error('nothing was encoded');
+  console.log(JSON.stringify({ cost, heap }));
+}

@@ -167,7 +167,8 @@ export class NatsJetStreamConsumer implements QueueConsumer {
     const nc = this.nc!;
     // Keeps the server from redelivering while a slow handler is still at it.
     const ackWaitMs = this.options.ackWaitMs ?? 30_000;
-    const heartbeat = setInterval(() => nc.isClosed() || m.working(), Math.max(ackWaitMs / 3, 100));
+    // Unref'd and self-clearing: an abandoned handler may never settle.
+    const heartbeat = setInterval(() => (nc.isClosed() ? clearInterval(heartbeat) : m.working()), Math.max(ackWaitMs / 3, 100)).unref();
     try {
       await handle({
         key: m.headers?.get(KEY_HEADER) ?? '',

@@ -113,7 +113,7 @@ export class ProtobufWriter {
     let extra = 0;
     for (let v = length >>> 7; v > 0; v >>>= 7) extra++;
     this.ensure(extra);
-    this.buf.copy(this.buf, start + extra, start, this.pos);
+    this.buf.copyWithin(start + extra, start, this.pos);
     this.pos = mark;
     this.uint32(length);
     this.pos += length;

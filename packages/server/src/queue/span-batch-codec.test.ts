@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Attributes, Resource, Span } from '../model/span.js';
+import { generateWorkload } from '../ingest/test-workload.js';
 import { expectedSpans, TRACE_ID, LINK_TRACE_ID } from '../otlp/otel-test-spans.js';
 import { decodeSpanBatch, encodeSpanBatch, splitByTrace } from './span-batch-codec.js';
 
@@ -50,6 +51,15 @@ describe('span batch codec', () => {
     assert.equal(decoded.length, 200);
     assert.ok(decoded.every((s) => s.resource === decoded[0].resource && s.scope === decoded[0].scope));
     assert.deepEqual(decoded, spans);
+  });
+
+  it('round-trips a generated workload, whole and split by trace', () => {
+    const spans = generateWorkload({ traces: 50, startUnixNano: 1_700_000_000_000_000_000n, intervalNano: 1_000_000n });
+    assert.deepEqual(roundTrip(spans).spans.length, spans.length);
+    const batches = [...splitByTrace({ tenant: 't', spans }).values()];
+    // All encoded before any is decoded: each message owns its bytes.
+    const encoded = batches.map((batch) => encodeSpanBatch(batch));
+    assert.deepEqual(encoded.map((bytes) => decodeSpanBatch(bytes)), batches);
   });
 
   it('rejects bytes of an unknown format or cut short', () => {

@@ -22,7 +22,8 @@ export function encodeSpanBatch(batch: SpanBatch): Uint8Array {
   writer.uint32(FORMAT_OTLP);
   writer.string(batch.tenant);
   encodeOtlpProtobuf(batch.spans, writer);
-  return writer.finish().slice();
+  // A copy: the writer's buffer is a Buffer, whose slice() would be a view.
+  return new Uint8Array(writer.finish());
 }
 
 /** Throws ARIADNE_UNDECODABLE_BODY for bytes that are not a message of a known format. */

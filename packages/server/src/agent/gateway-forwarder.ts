@@ -162,7 +162,7 @@ export class GatewayForwarder implements SpansConsumer, Component {
     }
   }
 
-  private async send(body: Buffer): Promise<SendResult> {
+  private async send(body: Uint8Array): Promise<SendResult> {
     try {
       const res = await fetch(this.url, {
         method: 'POST',

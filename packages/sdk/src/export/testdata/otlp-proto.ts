@@ -1,20 +1,23 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded messages are checked by shape, as in the tests */
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
 
-const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
+/** The protobufjs-generated OTLP classes OpenTelemetry JS ships (the dev dependency `otlp-generated-proto`). */
+const root = createRequire(import.meta.url)('otlp-generated-proto/build/src/generated/root.js');
 
-/** ExportTraceServiceRequest from the official opentelemetry-proto files (copied in ./proto). */
-export function loadExportTraceServiceRequest(): protobuf.Type {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-  root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
-  return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+interface MessageType {
+  decode(bytes: Uint8Array): unknown;
+  toObject(message: unknown, options: object): any;
+  fromObject(value: object): unknown;
+  encode(message: unknown): { finish(): Uint8Array };
+}
+
+/** ExportTraceServiceRequest as the official opentelemetry-proto files define it. */
+export function loadExportTraceServiceRequest(): MessageType {
+  return root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest as MessageType;
 }
 
 /** A decoded request as plain data: ids as hex, int64 and fixed64 as decimal strings. */
-export function decodeRequest(type: protobuf.Type, bytes: Uint8Array, defaults = false): any {
+export function decodeRequest(type: MessageType, bytes: Uint8Array, defaults = false): any {
   const message = type.decode(bytes);
   return toPlain(type.toObject(message, { longs: String, enums: Number, bytes: Array, defaults }));
 }

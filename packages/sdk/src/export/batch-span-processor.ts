@@ -55,7 +55,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   onStart(): void {}
 
   onEnd(span: RecordingSpan): void {
-    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.stopped || (span.traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.queue.length >= this.maxQueueSize) {
       if (this.droppedSpans++ === 0) {
         diag.warn(`ariadne: span queue full (${this.maxQueueSize}); dropping spans (counted in droppedSpans)`);

@@ -3,6 +3,7 @@ import type { Resource } from '../resource/resource.js';
 import type { AttributeList } from '../trace/attribute-list.js';
 import type { InstrumentationScope } from '../trace/instrumentation-scope.js';
 import type { RecordingSpan } from '../trace/recording-span.js';
+import type { SpanOwner } from '../trace/span-owner.js';
 import { groupSpans } from './group-spans.js';
 import { ProtobufWriter } from './protobuf-writer.js';
 
@@ -64,17 +65,16 @@ function flagsOf(context: SpanContext | undefined, traceFlags: number): number {
 
 function span(w: ProtobufWriter, s: RecordingSpan): void {
   const mark = w.fork(2, 2);
-  const sc = s.spanContext();
-  w.hexBytes(1, sc.traceId);
-  w.hexBytes(2, sc.spanId);
-  const state = sc.traceState?.serialize();
+  w.id128(1, s.t0, s.t1, s.t2, s.t3);
+  w.id64(2, s.s0, s.s1);
+  const state = s.traceState?.serialize();
   if (state) w.string(3, state);
-  const parent = s.parentSpanContext;
-  if (parent !== undefined) w.hexBytes(4, parent.spanId);
+  if (s.hasParent) w.id64(4, s.p0, s.p1);
   w.string(5, s.name);
   w.uint32(6, s.kind + 1);
-  w.time(7, s.startTime);
-  w.time(8, s.endTime ?? s.startTime);
+  w.secNanos(7, s.startSec, s.startNanos);
+  if (s.ended) w.secNanos(8, s.endSec, s.endNanos);
+  else w.secNanos(8, s.startSec, s.startNanos);
   keyValues(w, 9, s.attributes);
   if (s.droppedAttributesCount > 0) w.uint32(10, s.droppedAttributesCount);
   if (s.events !== undefined) {
@@ -108,7 +108,7 @@ function span(w: ProtobufWriter, s: RecordingSpan): void {
     if (s.statusCode !== 0) w.uint32(3, s.statusCode);
     w.join(st);
   }
-  w.fixed32(16, flagsOf(parent, sc.traceFlags));
+  w.fixed32(16, flagsOf(s.parentContext, s.traceFlags));
   w.join(mark);
 }
 
@@ -129,21 +129,43 @@ let sizeHint = 64 * 1024;
  */
 export function encodeTraceRequestProtobuf(spans: readonly RecordingSpan[]): Uint8Array {
   const w = new ProtobufWriter(sizeHint);
-  for (const group of groupSpans(spans)) {
+  if (spans.length > 0 && fromOneTracer(spans)) {
+    // The common batch: every span from one tracer, so no grouping (nor its arrays) is needed.
+    const owner = spans[0].owner;
     const rs = w.fork(1, 3);
-    const res = w.fork(1, 2);
-    recordKeyValues(w, 1, group.resource.attributes);
-    w.join(res);
-    for (const [owner, list] of group.scopes) {
-      const ss = w.fork(2, 3);
-      scope(w, owner.scope);
-      for (const s of list) span(w, s);
-      if (owner.scope.schemaUrl) w.string(3, owner.scope.schemaUrl);
-      w.join(ss);
-    }
-    if (group.resource.schemaUrl) w.string(3, group.resource.schemaUrl);
+    resource(w, owner.resource);
+    scopeSpans(w, owner, spans);
+    if (owner.resource.schemaUrl) w.string(3, owner.resource.schemaUrl);
     w.join(rs);
+  } else {
+    for (const group of groupSpans(spans)) {
+      const rs = w.fork(1, 3);
+      resource(w, group.resource);
+      for (const [owner, list] of group.scopes) scopeSpans(w, owner, list);
+      if (group.resource.schemaUrl) w.string(3, group.resource.schemaUrl);
+      w.join(rs);
+    }
   }
   sizeHint = Math.max(4096, w.pos + (w.pos >>> 3));
   return w.finish();
+}
+
+function fromOneTracer(spans: readonly RecordingSpan[]): boolean {
+  const owner = spans[0].owner;
+  for (let i = 1; i < spans.length; i++) if (spans[i].owner !== owner) return false;
+  return true;
+}
+
+function resource(w: ProtobufWriter, r: Resource): void {
+  const res = w.fork(1, 2);
+  recordKeyValues(w, 1, r.attributes);
+  w.join(res);
+}
+
+function scopeSpans(w: ProtobufWriter, owner: SpanOwner, list: readonly RecordingSpan[]): void {
+  const ss = w.fork(2, 3);
+  scope(w, owner.scope);
+  for (let i = 0; i < list.length; i++) span(w, list[i]);
+  if (owner.scope.schemaUrl) w.string(3, owner.scope.schemaUrl);
+  w.join(ss);
 }

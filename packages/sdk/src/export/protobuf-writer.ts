@@ -144,20 +144,25 @@ export class ProtobufWriter {
 
   /** An [epoch seconds, nanoseconds] time as fixed64 epoch nanoseconds, without BigInt. */
   time(field: number, time: HrTime): void {
+    this.secNanos(field, time[0], time[1]);
+  }
+
+  /** Epoch seconds and nanoseconds as fixed64 epoch nanoseconds, without BigInt. */
+  secNanos(field: number, sec: number, nanos: number): void {
     this.tag(field, WIRE_FIXED64);
-    if (time[0] !== this.lastSec) {
+    if (sec !== this.lastSec) {
       // seconds * 1e9 exceeds 2^53, so it is built from 16-bit halves of the seconds.
-      const secHigh = Math.floor(time[0] / 65536);
-      const secLow = time[0] - secHigh * 65536;
+      const secHigh = Math.floor(sec / 65536);
+      const secLow = sec - secHigh * 65536;
       const a = secHigh * 1e9; // times 2^16
       const aHigh = Math.floor(a / 65536);
       const low = secLow * 1e9 + (a - aHigh * 65536) * 65536;
       const carry = Math.floor(low / TWO_32);
-      this.lastSec = time[0];
+      this.lastSec = sec;
       this.secNanosLow = low - carry * TWO_32;
       this.secNanosHigh = aHigh + carry;
     }
-    const low = this.secNanosLow + time[1];
+    const low = this.secNanosLow + nanos;
     const carry = low >= TWO_32 ? 1 : 0;
     this.rawFixed32(low - carry * TWO_32);
     this.rawFixed32(this.secNanosHigh + carry);
@@ -170,6 +175,41 @@ export class ProtobufWriter {
     buf[pos++] = (value >>> 8) & 0xff;
     buf[pos++] = (value >>> 16) & 0xff;
     buf[pos++] = (value >>> 24) & 0xff;
+    this.pos = pos;
+  }
+
+  /** An 8-byte id given as two big-endian int32 words. */
+  id64(field: number, a: number, b: number): void {
+    this.ensure(16);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = (field << 3) | WIRE_LENGTH;
+    buf[pos++] = 8;
+    buf[pos++] = a >>> 24;
+    buf[pos++] = (a >>> 16) & 0xff;
+    buf[pos++] = (a >>> 8) & 0xff;
+    buf[pos++] = a & 0xff;
+    buf[pos++] = b >>> 24;
+    buf[pos++] = (b >>> 16) & 0xff;
+    buf[pos++] = (b >>> 8) & 0xff;
+    buf[pos++] = b & 0xff;
+    this.pos = pos;
+  }
+
+  /** A 16-byte id given as four big-endian int32 words. */
+  id128(field: number, a: number, b: number, c: number, d: number): void {
+    this.id64(field, a, b);
+    const buf = this.buf;
+    buf[this.pos - 9] = 16;
+    let pos = this.pos;
+    buf[pos++] = c >>> 24;
+    buf[pos++] = (c >>> 16) & 0xff;
+    buf[pos++] = (c >>> 8) & 0xff;
+    buf[pos++] = c & 0xff;
+    buf[pos++] = d >>> 24;
+    buf[pos++] = (d >>> 16) & 0xff;
+    buf[pos++] = (d >>> 8) & 0xff;
+    buf[pos++] = d & 0xff;
     this.pos = pos;
   }
 

@@ -12,7 +12,7 @@ export class SimpleSpanProcessor implements SpanProcessor {
   onStart(): void {}
 
   onEnd(span: RecordingSpan): void {
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if ((span.traceFlags & TraceFlags.SAMPLED) === 0) return;
     const done = this.exporter.export([span]).catch((err: unknown) => diag.error('ariadne: span exporter threw', err));
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));

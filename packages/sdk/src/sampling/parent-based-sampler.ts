@@ -47,6 +47,11 @@ export class ParentBasedSampler implements Sampler {
     return sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
   }
 
+  /** The samplers it may delegate to. */
+  delegates(): Sampler[] {
+    return [this.root, this.remoteParentSampled, this.remoteParentNotSampled, this.localParentSampled, this.localParentNotSampled];
+  }
+
   toString(): string {
     return (
       `ParentBased{root=${this.root},remoteParentSampled=${this.remoteParentSampled},` +

@@ -6,41 +6,58 @@ export interface IdGenerator {
   generateSpanId(): string;
 }
 
-const INVALID_TRACE_ID = '00000000000000000000000000000000';
-const INVALID_SPAN_ID = '0000000000000000';
-const POOL_BYTES = 4096;
+const POOL_WORDS = 1024;
+const scratch = Buffer.allocUnsafe(16);
+
+/** Lowercase hex of big-endian 32-bit words (2 for a span id, 4 for a trace id). */
+export function wordsToHex(a: number, b: number, c?: number, d?: number): string {
+  scratch.writeInt32BE(a, 0);
+  scratch.writeInt32BE(b, 4);
+  if (c === undefined || d === undefined) return scratch.toString('hex', 0, 8);
+  scratch.writeInt32BE(c, 8);
+  scratch.writeInt32BE(d, 12);
+  return scratch.toString('hex', 0, 16);
+}
+
+/** The big-endian 32-bit word (as int32) of 8 hex digits at `at`; 0 where they are not hex. */
+export function hexWord(hex: string, at: number): number {
+  return parseInt(hex.slice(at, at + 8), 16) | 0;
+}
 
 /**
- * Random ids cut from a pooled string of CSPRNG hex: one randomFillSync and one hex conversion
- * serve hundreds of ids, and each id is a slice of the pool (V8 shares the characters), which
- * makes an id cost a few nanoseconds instead of a conversion. All 16 trace-id bytes are random,
+ * Random ids from a pool of CSPRNG words: one randomFillSync serves hundreds of ids. The SDK's
+ * spans keep an id as int32 words (no string, no allocation) and make its hex only when asked;
+ * `generateTraceId`/`generateSpanId` are for other callers. All 16 trace-id bytes are random,
  * as W3C Trace Context Level 2's random flag promises.
  */
 export class RandomIdGenerator implements IdGenerator {
-  private readonly bytes = Buffer.allocUnsafe(POOL_BYTES);
-  private hex = '';
-  private pos = 0;
+  private readonly pool = new Int32Array(POOL_WORDS);
+  private pos = POOL_WORDS;
 
-  private take(chars: number): string {
-    if (this.pos + chars > this.hex.length) {
-      randomFillSync(this.bytes);
-      this.hex = this.bytes.toString('hex');
+  /** A random 32-bit word, as int32. */
+  nextWord(): number {
+    if (this.pos === POOL_WORDS) {
+      randomFillSync(this.pool);
       this.pos = 0;
     }
-    const id = this.hex.slice(this.pos, this.pos + chars);
-    this.pos += chars;
-    return id;
+    return this.pool[this.pos++];
   }
 
   generateTraceId(): string {
-    let id = this.take(32);
-    while (id === INVALID_TRACE_ID) id = this.take(32);
-    return id;
+    for (;;) {
+      const a = this.nextWord();
+      const b = this.nextWord();
+      const c = this.nextWord();
+      const d = this.nextWord();
+      if ((a | b | c | d) !== 0) return wordsToHex(a, b, c, d);
+    }
   }
 
   generateSpanId(): string {
-    let id = this.take(16);
-    while (id === INVALID_SPAN_ID) id = this.take(16);
-    return id;
+    for (;;) {
+      const a = this.nextWord();
+      const b = this.nextWord();
+      if ((a | b) !== 0) return wordsToHex(a, b);
+    }
   }
 }

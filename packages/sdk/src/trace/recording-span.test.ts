@@ -8,6 +8,8 @@ import { SamplingDecision } from '../sampling/sampler.js';
 import { attributesOf } from './attribute-list.js';
 import { RecordingSpan } from './recording-span.js';
 import { testProvider } from './test-provider.js';
+import { AriadneTracerProvider } from './tracer-provider.js';
+import { wordsToHex } from './id-generator.js';
 import { TRACE_FLAG_RANDOM } from './tracer.js';
 
 const recording = (span: Span) => {
@@ -218,6 +220,31 @@ describe('AriadneTracer', () => {
     assert.equal(grandchild.parentSpanContext?.isRemote, undefined);
     const root = recording(tracer.startSpan('r', { root: true }, trace.setSpan(ROOT_CONTEXT, child)));
     assert.notEqual(root.spanContext().traceId, parentContext.traceId);
+  });
+
+  it('gives the sampler the trace id, and keeps a custom IdGenerator\'s ids as given', () => {
+    const seen: string[] = [];
+    const sampler = {
+      shouldSample: (_c: unknown, traceId: string) => {
+        seen.push(traceId);
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'Spy',
+    };
+    const { tracer } = testProvider({ sampler });
+    const root = recording(tracer.startSpan('r'));
+    const child = recording(tracer.startSpan('c', {}, trace.setSpan(ROOT_CONTEXT, root)));
+    assert.deepEqual(seen, [root.spanContext().traceId, root.spanContext().traceId]);
+    assert.equal(child.parentSpanContext?.traceFlags, root.spanContext().traceFlags);
+
+    const provider = new AriadneTracerProvider({
+      idGenerator: { generateTraceId: () => '0AF7651916CD43DD8448EB211C80319C', generateSpanId: () => 'B7AD6B7169203331' },
+    });
+    const custom = recording(provider.getTracer('t').startSpan('s', {}, ROOT_CONTEXT));
+    assert.equal(custom.spanContext().traceId, '0AF7651916CD43DD8448EB211C80319C');
+    assert.equal(custom.spanContext().spanId, 'B7AD6B7169203331');
+    assert.equal(wordsToHex(custom.t0, custom.t1, custom.t2, custom.t3), '0af7651916cd43dd8448eb211c80319c');
+    assert.equal(wordsToHex(custom.s0, custom.s1), 'b7ad6b7169203331');
   });
 
   it('returns non-recording spans that still propagate when the sampler drops', () => {

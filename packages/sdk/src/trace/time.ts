@@ -3,8 +3,13 @@ import type { HrTime, TimeInput } from '@opentelemetry/api';
 // Times are [epoch seconds, nanoseconds] so that nanosecond precision survives doubles
 // (epoch nanoseconds exceed 2^53).
 const origin = performance.timeOrigin;
-const originSec = Math.floor(origin / 1000);
-const originNanos = Math.round((origin - originSec * 1000) * 1e6);
+/** Whole seconds of `performance.timeOrigin`. */
+export const originSec = Math.floor(origin / 1000);
+/**
+ * Nanoseconds from `originSec` to `performance.timeOrigin`: the epoch time of `performance.now()`
+ * is `originSec` s + `originNanos` + now * 1e6 ns (a sum exact in a double).
+ */
+export const originNanos = Math.round((origin - originSec * 1000) * 1e6);
 
 function fromOriginOffsetMs(ms: number): HrTime {
   const n = originNanos + Math.round(ms * 1e6);

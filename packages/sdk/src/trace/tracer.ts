@@ -11,14 +11,18 @@ import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import type { Resource } from '../resource/resource.js';
 import { SamplingDecision } from '../sampling/sampler.js';
 import type { Sampler } from '../sampling/sampler.js';
+import { AlwaysOffSampler } from '../sampling/always-off-sampler.js';
+import { AlwaysOnSampler } from '../sampling/always-on-sampler.js';
+import { ParentBasedSampler } from '../sampling/parent-based-sampler.js';
 import { setAttributes } from './attribute-list.js';
+import { hexWord, RandomIdGenerator, wordsToHex } from './id-generator.js';
 import type { IdGenerator } from './id-generator.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { RecordingSpan } from './recording-span.js';
+import type { SpanStart } from './recording-span.js';
 import type { SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span-owner.js';
 import type { SpanProcessor } from './span-processor.js';
-import { toHrTime } from './time.js';
 
 /** W3C Trace Context Level 2: the trace id's low 56 bits are random. */
 export const TRACE_FLAG_RANDOM = 0x02;
@@ -26,6 +30,32 @@ export const TRACE_FLAG_RANDOM = 0x02;
 const EMPTY_ATTRIBUTES = Object.freeze({});
 const EMPTY_LINKS: never[] = [];
 const EMPTY_OPTIONS: SpanOptions = Object.freeze({});
+
+// Filled by startSpan and copied by the RecordingSpan constructor at once: reused, not allocated.
+const START: SpanStart = {
+  t0: 0,
+  t1: 0,
+  t2: 0,
+  t3: 0,
+  s0: 0,
+  s1: 0,
+  p0: 0,
+  p1: 0,
+  traceFlags: 0,
+  traceState: undefined,
+  parentContext: undefined,
+  localParentFlags: -1,
+  context: undefined,
+};
+
+/** Whether a sampler may read the trace id: only then is the new trace id's hex made before sampling. */
+function samplerUsesTraceId(sampler: Sampler): boolean {
+  if (sampler.constructor === AlwaysOnSampler || sampler.constructor === AlwaysOffSampler) return false;
+  if (sampler instanceof ParentBasedSampler && sampler.constructor === ParentBasedSampler) {
+    return sampler.delegates().some(samplerUsesTraceId);
+  }
+  return true;
+}
 
 export interface TracerConfig {
   readonly resource: Resource;
@@ -41,6 +71,9 @@ export class AriadneTracer implements Tracer, SpanOwner {
   readonly resource: Resource;
   readonly limits: SpanLimits;
   readonly processor: SpanProcessor;
+  private readonly samplerUsesTraceId: boolean;
+  /** The default generator, whose words are used directly; undefined for a custom one. */
+  private readonly words: RandomIdGenerator | undefined;
 
   constructor(
     readonly scope: InstrumentationScope,
@@ -49,43 +82,109 @@ export class AriadneTracer implements Tracer, SpanOwner {
     this.resource = config.resource;
     this.limits = config.limits;
     this.processor = config.processor;
+    this.samplerUsesTraceId = samplerUsesTraceId(config.sampler);
+    this.words = config.idGenerator.constructor === RandomIdGenerator ? (config.idGenerator as RandomIdGenerator) : undefined;
   }
 
   startSpan(name: string, options: SpanOptions = EMPTY_OPTIONS, context: Context = apiContext.active()): Span {
     if (options.root) context = trace.deleteSpan(context);
     if (isTracingSuppressed(context) || this.config.isShutdown()) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = trace.getSpanContext(context);
-    const hasParent = parent !== undefined && isSpanContextValid(parent);
     const ids = this.config.idGenerator;
-    const traceId = hasParent ? parent.traceId : ids.generateTraceId();
-    const spanId = ids.generateSpanId();
+    const words = this.words;
+    const start = START;
+    start.context = undefined;
+    start.parentContext = undefined;
+    start.localParentFlags = -1;
+    // A parent that is a RecordingSpan gives its words; any other parent, its (hex) span context.
+    const parentSpan = trace.getSpan(context);
+    let parent: SpanContext | undefined;
+    let hasParent = false;
+    if (parentSpan instanceof RecordingSpan) {
+      hasParent = true;
+      start.t0 = parentSpan.t0;
+      start.t1 = parentSpan.t1;
+      start.t2 = parentSpan.t2;
+      start.t3 = parentSpan.t3;
+      start.p0 = parentSpan.s0;
+      start.p1 = parentSpan.s1;
+      start.localParentFlags = parentSpan.traceFlags;
+      start.traceState = parentSpan.traceState;
+    } else if (parentSpan !== undefined) {
+      parent = parentSpan.spanContext();
+      if (parent !== undefined && isSpanContextValid(parent)) {
+        hasParent = true;
+        start.t0 = hexWord(parent.traceId, 0);
+        start.t1 = hexWord(parent.traceId, 8);
+        start.t2 = hexWord(parent.traceId, 16);
+        start.t3 = hexWord(parent.traceId, 24);
+        start.p0 = hexWord(parent.spanId, 0);
+        start.p1 = hexWord(parent.spanId, 8);
+        start.parentContext = parent;
+        start.traceState = parent.traceState;
+      }
+    }
+    let traceId: string | undefined;
+    let spanId: string | undefined;
+    if (words !== undefined) {
+      if (!hasParent) {
+        do {
+          start.t0 = words.nextWord();
+          start.t1 = words.nextWord();
+          start.t2 = words.nextWord();
+          start.t3 = words.nextWord();
+        } while ((start.t0 | start.t1 | start.t2 | start.t3) === 0);
+        start.traceState = undefined;
+      }
+      do {
+        start.s0 = words.nextWord();
+        start.s1 = words.nextWord();
+      } while ((start.s0 | start.s1) === 0);
+    } else {
+      // A custom generator's strings are kept as given, and read as words for the exporter.
+      traceId = hasParent ? (parent?.traceId ?? (parentSpan as RecordingSpan).spanContext().traceId) : ids.generateTraceId();
+      spanId = ids.generateSpanId();
+      if (!hasParent) {
+        start.t0 = hexWord(traceId, 0);
+        start.t1 = hexWord(traceId, 8);
+        start.t2 = hexWord(traceId, 16);
+        start.t3 = hexWord(traceId, 24);
+        start.traceState = undefined;
+      }
+      start.s0 = hexWord(spanId, 0);
+      start.s1 = hexWord(spanId, 8);
+    }
     const kind = options.kind ?? SpanKind.INTERNAL;
     const links = options.links ?? EMPTY_LINKS;
     const attributes = options.attributes ?? EMPTY_ATTRIBUTES;
+    if (this.samplerUsesTraceId && traceId === undefined) {
+      traceId = hasParent && parent !== undefined ? parent.traceId : wordsToHex(start.t0, start.t1, start.t2, start.t3);
+    }
     let result;
     try {
-      result = this.config.sampler.shouldSample(context, traceId, name, kind, attributes, links);
+      result = this.config.sampler.shouldSample(context, traceId ?? '', name, kind, attributes, links);
     } catch {
       result = { decision: SamplingDecision.NOT_RECORD };
     }
     const sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
-    const random = hasParent ? parent.traceFlags & TRACE_FLAG_RANDOM : TRACE_FLAG_RANDOM;
-    const spanContext: SpanContext = {
-      traceId,
-      spanId,
-      traceFlags: random | (sampled ? TraceFlags.SAMPLED : TraceFlags.NONE),
-      traceState: result.traceState ?? (hasParent ? parent.traceState : undefined),
-    };
-    if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    const parentFlags = !hasParent ? TRACE_FLAG_RANDOM : parent !== undefined ? parent.traceFlags : start.localParentFlags;
+    const random = parentFlags & TRACE_FLAG_RANDOM;
+    start.traceFlags = random | (sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
+    if (result.traceState !== undefined) start.traceState = result.traceState;
+    if (traceId !== undefined && spanId !== undefined) {
+      start.context = { traceId, spanId, traceFlags: start.traceFlags, traceState: start.traceState };
+    }
+    if (result.decision === SamplingDecision.NOT_RECORD) {
+      return trace.wrapSpanContext(
+        start.context ?? {
+          traceId: traceId ?? wordsToHex(start.t0, start.t1, start.t2, start.t3),
+          spanId: wordsToHex(start.s0, start.s1),
+          traceFlags: start.traceFlags,
+          traceState: start.traceState,
+        },
+      );
+    }
 
-    const span = new RecordingSpan(
-      this,
-      spanContext,
-      name,
-      kind,
-      hasParent ? parent : undefined,
-      toHrTime(options.startTime),
-    );
+    const span = new RecordingSpan(this, start, name, kind, options.startTime);
     const limits = this.limits;
     if (attributes !== EMPTY_ATTRIBUTES) {
       span.droppedAttributesCount += setAttributes(

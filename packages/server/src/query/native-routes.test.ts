@@ -120,3 +120,59 @@ test('GET /api/v1/traces/:traceId: 404 unknown, 400 malformed, 500 on storage fa
   assert.equal(failed.statusCode, 500);
   assert.deepEqual(failed.json(), { error: { code: 'ARIADNE_INTERNAL', message: 'internal error: disk on fire' } });
 });
+
+test('GET /api/v1/traces/:traceId/outline: the spans as columns, start order, parents by index', async () => {
+  const { app } = setup();
+  const res = await app.inject(`/api/v1/traces/${TRACE_ID}/outline`);
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.json(), {
+    traceId: TRACE_ID,
+    startTimeUnixNano: '1700000000000000000',
+    strings: ['frontend', 'GET /cart', '', 'POST', 'backend', 'POST /checkout', 'boom'],
+    spanId: ['b7ad6b7169203331', '00f067aa0ba902b7', '1111111111111111'],
+    parent: [-1, 0, 1],
+    start: [0, 100_000, 200_000],
+    duration: [2_500_999, 1_900_000, 1_700_000],
+    service: [0, 0, 4],
+    name: [1, 3, 5],
+    kind: [SpanKind.SERVER, SpanKind.CLIENT, SpanKind.SERVER],
+    statusCode: [0, 0, 2],
+    statusMessage: [2, 2, 6],
+  });
+});
+
+test('GET /api/v1/traces/:traceId/outline: a missing parent is -1, a redelivered copy shows once', async () => {
+  const orphan = span({ spanId: '2222222222222222', parentSpanId: '9999999999999999', startTimeUnixNano: T0 + 5n });
+  const { app } = setup([span(), orphan, { ...orphan }]);
+  const body = (await app.inject(`/api/v1/traces/${TRACE_ID}/outline`)).json();
+  assert.deepEqual(body.spanId, ['b7ad6b7169203331', '2222222222222222']);
+  assert.deepEqual(body.parent, [-1, -1]);
+});
+
+test('GET /api/v1/traces/:traceId/outline: the reader\'s own outline when it has one; 404 unknown, 400 malformed', async () => {
+  const { app, reader } = setup();
+  const outline = (await app.inject(`/api/v1/traces/${TRACE_ID}/outline`)).json();
+  const fast = Object.assign(reader, { getTraceOutline: async (traceId: string) => (traceId === TRACE_ID ? outline : undefined) });
+  const app2 = Fastify({ logger: false });
+  registerNativeRoutes(app2, fast);
+  reader.calls.length = 0;
+  assert.deepEqual((await app2.inject(`/api/v1/traces/${TRACE_ID}/outline`)).json(), outline);
+  assert.deepEqual(reader.calls, [], 'getTrace not called');
+  const missing = await app2.inject('/api/v1/traces/0123456789abcdef/outline');
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().error.code, 'ARIADNE_TRACE_NOT_FOUND');
+  assert.equal((await app.inject('/api/v1/traces/0123456789abcdef/outline')).statusCode, 404);
+  assert.equal((await app.inject('/api/v1/traces/xyz/outline')).statusCode, 400);
+});
+
+test('GET /api/v1/traces/:traceId/spans/:spanId: one span in full as OTLP/JSON, with its resource and scope', async () => {
+  const { app } = setup();
+  const res = await app.inject(`/api/v1/traces/${TRACE_ID}/spans/1111111111111111`);
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.json(), toOtlpJsonTraces([sampleTrace()[2]]));
+  const missing = await app.inject(`/api/v1/traces/${TRACE_ID}/spans/2222222222222222`);
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().error.code, 'ARIADNE_NOT_FOUND');
+  assert.equal((await app.inject(`/api/v1/traces/${TRACE_ID}/spans/zz`)).statusCode, 400);
+  assert.equal((await app.inject('/api/v1/traces/0123456789abcdef/spans/1111111111111111')).statusCode, 404);
+});

@@ -40,6 +40,14 @@ describe('query scoped to the tenant of X-Ariadne-Tenant', () => {
     assert.equal((await get(`/api/traces/${TRACE_ID}`)).statusCode, 404, 'no header: the default tenant, which has nothing here');
   });
 
+  it("serves the waterfall outline and one span's details to the trace's tenant only", async () => {
+    assert.equal((await get(`/api/v1/traces/${TRACE_ID}/outline`, 'acme')).json().spanId.length, 3);
+    assert.equal((await get(`/api/v1/traces/${TRACE_ID}/outline`, 'globex')).statusCode, 404);
+    const spanId = sampleTrace()[2].spanId;
+    assert.equal((await get(`/api/v1/traces/${TRACE_ID}/spans/${spanId}`, 'acme')).statusCode, 200);
+    assert.equal((await get(`/api/v1/traces/${TRACE_ID}/spans/${spanId}`, 'globex')).statusCode, 404);
+  });
+
   it("lists only the tenant's services and finds only its traces", async () => {
     const services = (await get('/api/services', 'globex')).json().data as string[];
     assert.ok(services.length > 0 && services.every((s) => s.startsWith('globex-')), services.join());

@@ -51,6 +51,8 @@ export function tenantSpanReader(reader: SpanReader): SpanReader {
     getServices: (): Promise<string[]> => reader.getServices(tenant()),
     getOperations: (service: string, spanKind?: SpanKind): Promise<Operation[]> => reader.getOperations(service, spanKind, tenant()),
     getDependencies: (range: TimeRange): Promise<DependencyEdge[]> => reader.getDependencies(range, tenant()),
+    ...(reader.getTraceOutline && { getTraceOutline: (traceId: string) => reader.getTraceOutline!(traceId, tenant()) }),
+    ...(reader.getSpan && { getSpan: (traceId: string, spanId: string) => reader.getSpan!(traceId, spanId, tenant()) }),
   };
 }
 

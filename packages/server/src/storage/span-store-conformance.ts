@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Span } from '../model/span.js';
 import { SpanKind } from '../model/span.js';
+import { traceOutlineOf } from '../model/trace-outline.js';
 import { conformanceTraces, MS, SECOND, T0, traceIdOf } from './span-store-conformance-data.js';
 import type { SpanStore, TraceQuery } from './span-store.js';
 
@@ -41,6 +42,16 @@ export function runSpanStoreConformance(name: string, open: () => Promise<SpanSt
         for (const [n, spans] of traces) {
           assert.deepStrictEqual(bySpanId(await store().getTrace(traceIdOf(n))), bySpanId(spans), `trace ${n}`);
         }
+      });
+
+      it('answers getTraceOutline and getSpan, where the backend has them, as getTrace does', async () => {
+        const s = store();
+        for (const [n, spans] of traces) {
+          if (s.getTraceOutline) assert.deepStrictEqual(await s.getTraceOutline(traceIdOf(n)), traceOutlineOf(traceIdOf(n), spans), `trace ${n}`);
+          if (s.getSpan) for (const span of spans) assert.deepStrictEqual(await s.getSpan(traceIdOf(n), span.spanId), span);
+        }
+        assert.equal(await s.getTraceOutline?.('1234567890abcdef1234567890abcdef'), undefined);
+        assert.equal(await s.getSpan?.(traceIdOf(1), '1234567890abcdef'), undefined);
       });
 
       it('returns [] for an unknown trace id', async () => {

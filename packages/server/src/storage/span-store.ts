@@ -1,5 +1,6 @@
 import type { Component } from '../model/component.js';
 import type { Span, SpanBatch, SpanKind, TimeRange } from '../model/span.js';
+import type { TraceOutline } from '../model/trace-outline.js';
 
 /** Writes spans. Idempotent: a span written twice is read once (a backend may keep the copy until it compacts). Resolves when durable. */
 export interface SpanWriter {
@@ -45,6 +46,10 @@ export interface SpanReader {
   getOperations(service: string, spanKind?: SpanKind, tenant?: string): Promise<Operation[]>;
   /** Calls between different services (parent span's service → child span's service), the child starting in the range. */
   getDependencies(range: TimeRange, tenant?: string): Promise<DependencyEdge[]>;
+  /** Optional fast path: `traceOutlineOf(getTrace(traceId))` without reading what the outline leaves out; undefined when the trace is unknown. */
+  getTraceOutline?(traceId: string, tenant?: string): Promise<TraceOutline | undefined>;
+  /** Optional fast path: the span of `getTrace(traceId)` with this id, undefined when there is none. */
+  getSpan?(traceId: string, spanId: string, tenant?: string): Promise<Span | undefined>;
 }
 
 /** A storage backend: both sides, and retention. `shutdown` flushes and closes. */

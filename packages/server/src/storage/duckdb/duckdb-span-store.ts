@@ -14,6 +14,7 @@ import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api
 import { Errors } from '../../errors.js';
 import { DEFAULT_TENANT } from '../../model/span.js';
 import type { InstrumentationScope, Resource, Span, SpanBatch, SpanKind, StatusCode, TimeRange } from '../../model/span.js';
+import { TraceOutlineBuilder, type TraceOutline } from '../../model/trace-outline.js';
 import type { DependencyEdge, Operation, SpanStore, TraceQuery } from '../span-store.js';
 import { decodeAttributes, encodeAttributes, tagPattern } from './attribute-codec.js';
 import { attributeMatchSql, decodeAttributeColumns, encodeAttributeColumns, escapedTag } from './attribute-columns.js';
@@ -264,6 +265,50 @@ export class DuckDbSpanStore implements SpanStore {
       const same = (a: DuckDBValue[], b: DuckDBValue[]) => a[C.span_id] === b[C.span_id] && a[C.start_ns] === b[C.start_ns];
       const unique = rows.filter((row, i) => i === 0 || !same(row, rows[i - 1]));
       return unique.map((row) => this.toSpan(row));
+    });
+  }
+
+  getTraceOutline(traceId: string, tenant = DEFAULT_TENANT): Promise<TraceOutline | undefined> {
+    return this.reads.run(async () => {
+      const result = await this.reader.runAndReadAll(
+        `SELECT span_id, parent_span_id, start_ns, duration_ns::DOUBLE, service, name, kind, status_code, status_message
+         FROM spans WHERE tenant = $tenant AND trace_id = $trace ORDER BY start_ns, span_id`,
+        { tenant, trace: hexToBigInt(traceId) },
+        { tenant: VARCHAR, trace: UHUGEINT },
+      );
+      if (result.currentRowCount === 0) return undefined;
+      // Read by column: no row arrays, no per-row object.
+      const [spanId, parentId, start, duration, service, name, kind, statusCode, statusMessage] = result.getColumns();
+      const out = new TraceOutlineBuilder(traceId);
+      for (let i = 0; i < spanId.length; i++) {
+        out.add(
+          bigIntToHex(spanId[i] as bigint, 16),
+          bigIntToHex(parentId[i] as bigint, 16),
+          start[i] as bigint,
+          duration[i] as number,
+          service[i] as string,
+          name[i] as string,
+          kind[i] as number,
+          statusCode[i] as number,
+          statusMessage[i] as string,
+        );
+      }
+      return out.finish();
+    });
+  }
+
+  getSpan(traceId: string, spanId: string, tenant = DEFAULT_TENANT): Promise<Span | undefined> {
+    return this.reads.run(async () => {
+      const rows = (
+        await this.reader.runAndReadAll(
+          `SELECT ${SPAN_SELECT} FROM spans s WHERE s.tenant = $tenant AND s.trace_id = $trace AND s.span_id = $span ORDER BY s.start_ns LIMIT 1`,
+          { tenant, trace: hexToBigInt(traceId), span: hexToBigInt(spanId) },
+          { tenant: VARCHAR, trace: UHUGEINT, span: UBIGINT },
+        )
+      ).getRows();
+      if (rows.length === 0) return undefined;
+      await this.loadResourcesAndScopes(rows);
+      return this.toSpan(rows[0]);
     });
   }
 

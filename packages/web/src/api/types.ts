@@ -122,3 +122,24 @@ export interface ErrorsAnswer {
 export interface JaegerEnvelope<T> {
   data: T;
 }
+
+/** `GET /api/v1/traces/:id/outline`: a trace's spans as columns (column i of every array is span i), without attributes, events, links, resource or scope. */
+export interface TraceOutline {
+  traceId: string;
+  /** Earliest span start, ns since the epoch, decimal. */
+  startTimeUnixNano: string;
+  /** The texts `service`, `name` and `statusMessage` index. */
+  strings: string[];
+  spanId: string[];
+  /** Parent's index in these columns; -1 for a root or a missing parent. */
+  parent: number[];
+  /** ns after startTimeUnixNano. */
+  start: number[];
+  /** ns. */
+  duration: number[];
+  service: number[];
+  name: number[];
+  kind: number[];
+  statusCode: number[];
+  statusMessage: number[];
+}

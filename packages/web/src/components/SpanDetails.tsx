@@ -1,22 +1,32 @@
+import type { OtlpResource, OtlpScope, OtlpSpan, OtlpTraces } from '../api/types';
 import { AttributeTable } from './AttributeTable';
+import { ErrorState, Loading } from './States';
 import { attributeText } from '../lib/attribute-text';
 import { formatDuration } from '../lib/format';
 import { Link } from '../lib/router';
 import { serviceColor } from '../lib/service-color';
 import type { TraceModel, UiSpan } from '../lib/trace-model';
+import { useFetch } from '../lib/use-fetch';
 
 const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS = ['unset', 'ok', 'error'];
 
-/** Everything about one span: timing, status, attributes, events (exceptions with their stack), links, resource and scope. */
+/**
+ * Everything about one span: timing, status, attributes, events (exceptions with their stack),
+ * links, resource and scope. The waterfall's outline has the first two; the rest is fetched for
+ * this span alone.
+ */
 export function SpanDetails({ span, trace, onClose }: { span: UiSpan; trace: TraceModel; onClose: () => void }) {
-  const raw = span.raw;
+  const fetched = useFetch<OtlpTraces>(`/api/v1/traces/${encodeURIComponent(trace.traceId)}/spans/${encodeURIComponent(span.spanId)}`);
+  const rs = fetched.data?.resourceSpans[0];
+  const ss = rs?.scopeSpans[0];
+  const raw = ss?.spans[0];
   return (
-    <aside className="span-details panel" aria-label="Span details" data-span-id={raw.spanId}>
+    <aside className="span-details panel" aria-label="Span details" data-span-id={span.spanId}>
       <header>
         <span className="svc-chip" style={{ background: serviceColor(span.service) }} />
         <h2>
-          {span.service}: {raw.name}
+          {span.service}: {span.name}
         </h2>
         <button type="button" onClick={onClose} aria-label="Close span details" title="Close (Esc)">
           ×
@@ -28,21 +38,31 @@ export function SpanDetails({ span, trace, onClose }: { span: UiSpan; trace: Tra
         <dt>Starts at</dt>
         <dd>{formatDuration(span.start)}</dd>
         <dt>Kind</dt>
-        <dd>{KINDS[raw.kind] ?? raw.kind}</dd>
+        <dd>{KINDS[span.kind] ?? span.kind}</dd>
         <dt>Status</dt>
         <dd className={span.isError ? 'error-text' : undefined} data-testid="span-status">
-          {STATUS[raw.status.code] ?? raw.status.code}
-          {raw.status.message && `: ${raw.status.message}`}
+          {STATUS[span.statusCode] ?? span.statusCode}
+          {span.statusMessage && `: ${span.statusMessage}`}
         </dd>
         <dt>Span id</dt>
-        <dd className="mono">{raw.spanId}</dd>
-        {raw.parentSpanId && (
+        <dd className="mono">{span.spanId}</dd>
+        {raw?.parentSpanId && (
           <>
             <dt>Parent</dt>
             <dd className="mono">{raw.parentSpanId}</dd>
           </>
         )}
       </dl>
+      {fetched.loading && <Loading what="attributes" />}
+      {fetched.error && <ErrorState error={fetched.error} retry={fetched.reload} />}
+      {rs && ss && raw && <SpanContent raw={raw} resource={rs.resource} scope={ss.scope} span={span} trace={trace} />}
+    </aside>
+  );
+}
+
+function SpanContent({ raw, resource, scope, span, trace }: { raw: OtlpSpan; resource: OtlpResource; scope: OtlpScope; span: UiSpan; trace: TraceModel }) {
+  return (
+    <>
       <section>
         <h3>Attributes</h3>
         <AttributeTable attributes={raw.attributes} label="Attributes" />
@@ -80,15 +100,15 @@ export function SpanDetails({ span, trace, onClose }: { span: UiSpan; trace: Tra
       )}
       <section>
         <h3>Resource</h3>
-        <AttributeTable attributes={span.resource.attributes} label="Resource" />
+        <AttributeTable attributes={resource.attributes} label="Resource" />
       </section>
       <section>
         <h3>Instrumentation scope</h3>
         <p>
-          {span.scope.name || <span className="muted">(unnamed)</span>} {span.scope.version}
+          {scope.name || <span className="muted">(unnamed)</span>} {scope.version}
         </p>
-        {span.scope.attributes.length > 0 && <AttributeTable attributes={span.scope.attributes} label="Scope attributes" />}
+        {scope.attributes.length > 0 && <AttributeTable attributes={scope.attributes} label="Scope attributes" />}
       </section>
-    </aside>
+    </>
   );
 }

@@ -75,7 +75,7 @@ export function Waterfall(props: WaterfallProps) {
         aria-level={s.depth + 1}
         aria-expanded={hasChildren ? !collapsed.has(s.index) : undefined}
         aria-selected={s.index === selected}
-        data-span-id={s.raw.spanId}
+        data-span-id={s.spanId}
         data-depth={s.depth}
         onClick={() => props.onSelect(s.index)}
       >
@@ -98,9 +98,9 @@ export function Waterfall(props: WaterfallProps) {
           )}
           <span className="svc-chip" style={{ background: color }} />
           <span className="wf-service">{s.service}</span>
-          <span className="wf-op">{s.raw.name}</span>
+          <span className="wf-op">{s.name}</span>
           {s.isError && (
-            <span className="error-mark" role="img" aria-label="error" title={s.raw.status.message || 'error'}>
+            <span className="error-mark" role="img" aria-label="error" title={s.statusMessage || 'error'}>
               !
             </span>
           )}

@@ -13,7 +13,7 @@ function pathsOf(trace: TraceModel): Map<string, { label: string; depth: number;
   const keys: string[] = new Array(trace.spans.length);
   const out = new Map<string, { label: string; depth: number; count: number; totalMs: number }>();
   for (const s of trace.spans) {
-    const label = `${s.service}: ${s.raw.name}`;
+    const label = `${s.service}: ${s.name}`;
     const key = s.parent < 0 ? label : `${keys[s.parent]} › ${label}`;
     keys[s.index] = key;
     const entry = out.get(key);

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { OtlpTraces } from '../api/types';
+import type { TraceOutline } from '../api/types';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { compareTraces } from '../lib/compare-traces';
 import { formatDuration } from '../lib/format';
@@ -8,7 +8,7 @@ import { buildTraceModel, type TraceModel } from '../lib/trace-model';
 import { useFetch } from '../lib/use-fetch';
 
 function useTrace(id: string | null) {
-  const fetched = useFetch<OtlpTraces>(id ? `/api/v1/traces/${encodeURIComponent(id)}` : null);
+  const fetched = useFetch<TraceOutline>(id ? `/api/v1/traces/${encodeURIComponent(id)}/outline` : null);
   const model = useMemo(() => (fetched.data ? buildTraceModel(fetched.data) : undefined), [fetched.data]);
   return { ...fetched, model };
 }
@@ -19,7 +19,7 @@ function Summary({ label, trace }: { label: string; trace: TraceModel }) {
     <div className="panel compare-summary">
       <strong>{label}</strong>{' '}
       <Link to={`/trace/${trace.traceId}`}>
-        {root.service}: {root.raw.name}
+        {root.service}: {root.name}
       </Link>{' '}
       <span className="mono muted">{trace.traceId.slice(0, 12)}</span> · {formatDuration(trace.durationMs)} · {trace.spans.length} spans
       {trace.errorCount > 0 && <span className="badge error">{trace.errorCount} errors</span>}

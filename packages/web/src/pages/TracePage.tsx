@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { ApiError } from '../api/fetch-json';
-import type { OtlpTraces } from '../api/types';
+import { ApiError, fetchJson } from '../api/fetch-json';
+import type { OtlpTraces, TraceOutline } from '../api/types';
 import { Minimap } from '../components/Minimap';
 import { SpanDetails } from '../components/SpanDetails';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -9,11 +9,12 @@ import { criticalPath, type CriticalSegments } from '../lib/critical-path';
 import { formatDuration, formatTime } from '../lib/format';
 import { href, Link, navigate, useLocation } from '../lib/router';
 import { serviceColor } from '../lib/service-color';
-import { buildTraceModel, searchText, type TraceModel } from '../lib/trace-model';
+import { buildTraceModel, searchTexts, type TraceModel } from '../lib/trace-model';
 import { useFetch } from '../lib/use-fetch';
 
 export function TracePage({ traceId }: { traceId: string }) {
-  const fetched = useFetch<OtlpTraces>(`/api/v1/traces/${encodeURIComponent(traceId)}`);
+  // The outline draws the waterfall; attributes come per span (details) or with the full trace (find, copy).
+  const fetched = useFetch<TraceOutline>(`/api/v1/traces/${encodeURIComponent(traceId)}/outline`);
   const model = useMemo(() => {
     if (!fetched.data) return undefined;
     try {
@@ -32,20 +33,20 @@ export function TracePage({ traceId }: { traceId: string }) {
     );
   if (fetched.error) return <ErrorState error={fetched.error} retry={fetched.reload} />;
   if (model instanceof Error) return <ErrorState error={model} />;
-  if (!model || !fetched.data) return null;
-  return <TraceView trace={model} raw={fetched.data} />;
+  if (!model) return null;
+  return <TraceView key={model.traceId} trace={model} />;
 }
 
-function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
+function TraceView({ trace }: { trace: TraceModel }) {
   const { path, params } = useLocation();
-  const indexById = useMemo(() => new Map(trace.spans.map((s) => [s.raw.spanId, s.index])), [trace]);
+  const indexById = useMemo(() => new Map(trace.spans.map((s) => [s.spanId, s.index])), [trace]);
   const selectedId = params.get('span');
   const selected = selectedId !== null ? indexById.get(selectedId) : undefined;
   const select = useCallback(
     (index: number | undefined) => {
       const next = new URLSearchParams(location.search);
       if (index === undefined) next.delete('span');
-      else next.set('span', trace.spans[index].raw.spanId);
+      else next.set('span', trace.spans[index].spanId);
       const qs = next.toString();
       navigate(qs ? `${path}?${qs}` : path, true);
     },
@@ -81,7 +82,25 @@ function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
   const [find, setFind] = useState('');
   // Built once per trace when finding starts, not on every keystroke.
   const finding = find !== '';
-  const texts = useMemo(() => (finding ? trace.spans.map(searchText) : undefined), [trace, finding]);
+  // The whole trace (attributes, events), fetched once when first needed: by find, copy or download.
+  const fullRef = useRef<Promise<OtlpTraces>>(undefined);
+  const loadFull = useCallback(() => (fullRef.current ??= fetchJson<OtlpTraces>(`/api/v1/traces/${encodeURIComponent(trace.traceId)}`)), [trace]);
+  const [full, setFull] = useState<OtlpTraces | Error>();
+  useEffect(() => {
+    if (!finding || full) return;
+    let live = true;
+    loadFull().then(
+      (f) => live && setFull(f),
+      (err: Error) => {
+        fullRef.current = undefined;
+        if (live) setFull(err);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [finding, full, loadFull]);
+  const texts = useMemo(() => (finding && full && !(full instanceof Error) ? searchTexts(trace, full) : undefined), [trace, finding, full]);
   const matchList = useMemo(() => {
     const q = find.trim().toLowerCase();
     if (!q || !texts) return undefined;
@@ -189,21 +208,30 @@ function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
   };
 
   const root = trace.spans[0];
-  const json = () => JSON.stringify(raw, null, 2);
+  const json = () => loadFull().then((raw) => JSON.stringify(raw, null, 2));
   const [copied, setCopied] = useState<string>();
-  const copy = () =>
-    navigator.clipboard.writeText(json()).then(
+  const copy = () => {
+    setCopied('Copying…');
+    // A promised clipboard item keeps the click's permission while the trace loads.
+    const blob = json().then((text) => new Blob([text], { type: 'text/plain' }));
+    const write = typeof ClipboardItem === 'function' ? navigator.clipboard.write([new ClipboardItem({ 'text/plain': blob })]) : blob.then((b) => b.text()).then((t) => navigator.clipboard.writeText(t));
+    write.then(
       () => setCopied('Copied'),
-      () => setCopied('Copy failed: the browser allows the clipboard only on https or localhost'),
+      (err: Error) => setCopied(err instanceof ApiError ? `Copy failed: ${err.message}` : 'Copy failed: the browser allows the clipboard only on https or localhost'),
     );
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([json()], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `trace-${trace.traceId}.json`;
-    a.click();
-    URL.revokeObjectURL(url);
   };
+  const download = () =>
+    json().then(
+      (text) => {
+        const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = `trace-${trace.traceId}.json`;
+        a.click();
+        URL.revokeObjectURL(url);
+      },
+      (err: Error) => setCopied(`Download failed: ${err.message}`),
+    );
   const [otherId, setOtherId] = useState('');
 
   return (
@@ -211,7 +239,7 @@ function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
       <header className="trace-header panel">
         <h1>
           <span className="svc-chip" style={{ background: serviceColor(root.service) }} />
-          {root.service}: {root.raw.name}
+          {root.service}: {root.name}
         </h1>
         <div className="trace-stats">
           <span className="mono" title="Trace id">
@@ -273,6 +301,8 @@ function TraceView({ trace, raw }: { trace: TraceModel; raw: OtlpTraces }) {
             }
           }}
         />
+        {finding && !full && <span className="muted">Loading attributes…</span>}
+        {full instanceof Error && <span className="error-text">Find failed: {full.message}</span>}
         {matchList && (
           <span className="muted" data-testid="find-count">
             {matchPosition > 0 ? `${matchPosition} of ` : ''}

@@ -135,7 +135,7 @@ const SETTINGS: Setting[] = [
   { key: 'tailSamplingSlowMs', flag: 'tail-sampling-slow-ms', env: 'ARIADNE_TAIL_SAMPLING_SLOW_MS', type: 'number', help: 'traces at least this long are kept (0: off)' },
   { key: 'tailSamplingOperationRate', flag: 'tail-sampling-operation-rate', env: 'ARIADNE_TAIL_SAMPLING_OPERATION_RATE', type: 'number', help: 'traces/s kept per root operation regardless (0: off)' },
   { key: 'queue', flag: 'queue', env: 'ARIADNE_QUEUE', type: 'string', help: 'memory (all-in-one), nats or kafka (gateway, ingester)' },
-  { key: 'natsUrl', flag: 'nats-url', env: 'ARIADNE_NATS_URL', type: 'string', help: 'NATS server(s) with JetStream, e.g. nats://nats:4222' },
+  { key: 'natsUrl', flag: 'nats-url', env: 'ARIADNE_NATS_URL', type: 'string', help: 'NATS server(s) with JetStream, e.g. nats://nats:4222 (gateway, ingester; query: alerting documents beside ClickHouse)' },
   { key: 'kafkaBrokers', flag: 'kafka-brokers', env: 'ARIADNE_KAFKA_BROKERS', type: 'string', help: 'Kafka bootstrap brokers, host:port[,host:port]' },
   { key: 'queuePartitions', flag: 'queue-partitions', env: 'ARIADNE_QUEUE_PARTITIONS', type: 'integer', help: 'queue partitions (same on every gateway and ingester)' },
   { key: 'ingesterGroup', flag: 'ingester-group', env: 'ARIADNE_INGESTER_GROUP', type: 'string', help: 'consumer group of the ingesters' },

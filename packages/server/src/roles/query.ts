@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { AriadneConfig } from '../config/config.js';
+import { NatsKvAlertStore } from '../storage/nats-kv/nats-kv-alert-store.js';
 import { scopeRequestsToTenant, tenantFromHeader, tenantMetricsReader, tenantSpanReader } from '../query/tenant-scope.js';
 import { boundPort } from './bound-port.js';
 import { openStorage } from './open-storage.js';
@@ -14,12 +15,17 @@ export async function startQuery(config: AriadneConfig, log: Logger): Promise<Ru
   const app = Fastify({ loggerInstance: log, disableRequestLogging: true });
   scopeRequestsToTenant(app, tenantFromHeader);
   registerQueryApi(app, tenantSpanReader(store), tenantMetricsReader(store.metrics), () => ({}));
-  const alerting = store.alerts && (await startAlerting(app, config, store.alerts, store.metrics, log));
+  // ClickHouse keeps no alert documents: query instances then share them, and the evaluator lease, in NATS.
+  const natsAlerts = store.alerts === undefined && config.natsUrl !== '' ? await NatsKvAlertStore.open({ servers: config.natsUrl }) : undefined;
+  const alerts = store.alerts ?? natsAlerts;
+  if (alerts === undefined) log.warn('alerting off: this storage keeps no alert documents; give --nats-url to keep them in NATS');
+  const alerting = alerts && (await startAlerting(app, config, alerts, store.metrics, log));
   await app.listen({ host: config.host, port: config.queryPort });
   log.info(`UI and query API listening on http://${config.host}:${boundPort(app)}`);
   const shutdown = once(async () => {
     await app.close();
     await alerting?.shutdown();
+    await natsAlerts?.shutdown();
     await store.shutdown();
   });
   return { shutdown };

@@ -30,9 +30,14 @@ export interface NatsJetStreamOptions {
 }
 
 export interface NatsJetStreamConsumerOptions extends NatsJetStreamOptions, ConsumerOptions {
-  /** How long the server waits for an ack before redelivering (a live handler extends it). Default 30 s. */
+  /**
+   * How long the server waits for an ack before redelivering (a live handler extends it). It is
+   * also how long a partition stalls when a member dies holding its message. Default 5 s.
+   */
   ackWaitMs?: number;
 }
+
+const DEFAULT_ACK_WAIT_MS = 5_000;
 
 /** The key rides in a header: the subject names only the partition. */
 const KEY_HEADER = 'Ariadne-Key';
@@ -109,7 +114,8 @@ export class NatsJetStreamProducer implements QueueProducer {
  * out a partition's next message only after the previous one was acked, to whichever member of
  * the group is pulling. So members share partitions without an assignment protocol, a partition's
  * messages are handled one at a time in order, and a dead member's unacked message goes to another
- * after the ack wait. Handlers of different partitions run concurrently.
+ * after the ack wait (until then its partition waits, so the ack wait is short and a live handler
+ * keeps extending it). Handlers of different partitions run concurrently.
  */
 export class NatsJetStreamConsumer implements QueueConsumer {
   private nc: NatsConnection | undefined;
@@ -133,7 +139,7 @@ export class NatsJetStreamConsumer implements QueueConsumer {
     const { stream, prefix } = names(this.options);
     const jsm = await jetstreamManager(this.nc);
     const js = jetstream(this.nc);
-    const ackWait = nanos(this.options.ackWaitMs ?? 30_000);
+    const ackWait = nanos(this.options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
     for (let partition = 0; partition < this.options.partitions; partition++) {
       const durable = `${group}_p${partition}`;
       // Adding is idempotent for an identical config; a changed ack wait is applied by update.
@@ -166,7 +172,7 @@ export class NatsJetStreamConsumer implements QueueConsumer {
   private async handleOne(m: JsMsg, partition: number, handle: MessageHandler): Promise<void> {
     const nc = this.nc!;
     // Keeps the server from redelivering while a slow handler is still at it.
-    const ackWaitMs = this.options.ackWaitMs ?? 30_000;
+    const ackWaitMs = this.options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
     // Unref'd and self-clearing: an abandoned handler may never settle.
     const heartbeat = setInterval(() => (nc.isClosed() ? clearInterval(heartbeat) : m.working()), Math.max(ackWaitMs / 3, 100)).unref();
     try {

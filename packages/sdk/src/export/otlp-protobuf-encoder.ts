@@ -34,18 +34,82 @@ function anyValue(w: ProtobufWriter, field: number, value: AttributeValue | null
   w.join(mark);
 }
 
-function keyValues(w: ProtobufWriter, field: number, list: AttributeList): void {
-  for (let i = 0; i < list.length; i += 2) {
-    const value = list[i + 1];
-    if (typeof value === 'string') {
-      w.keyValueString(field, list[i] as string, value);
-      continue;
-    }
+function keyValue(w: ProtobufWriter, field: number, key: string, value: AttributeValue): void {
+  if (typeof value === 'string') {
+    w.keyValueString(field, key, value);
+  } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    w.keyValueInt(field, key, value);
+  } else {
     const mark = w.fork(field, 1);
-    w.string(1, list[i] as string);
+    w.string(1, key);
     anyValue(w, 2, value);
     w.join(mark);
   }
+}
+
+function keyValues(w: ProtobufWriter, field: number, list: AttributeList): void {
+  for (let i = 0; i < list.length; i += 2) keyValue(w, field, list[i] as string, list[i + 1]);
+}
+
+// Spans of one request mostly repeat the previous span's name and many of its attributes
+// (method, route, host), in the same order. Slot j remembers the j-th attribute (slot NAME_SLOT
+// the name) of the last span written and where its bytes are in the request; an equal one is
+// copied from there instead of being encoded again. `moves` tells when those bytes have moved.
+const MEMO_SLOTS = 16;
+const NAME_SLOT = MEMO_SLOTS;
+const memoKey: unknown[] = new Array<unknown>(MEMO_SLOTS + 1).fill(undefined);
+const memoValue: unknown[] = new Array<unknown>(MEMO_SLOTS + 1).fill(undefined);
+const memoStart: number[] = new Array<number>(MEMO_SLOTS + 1).fill(0);
+const memoEnd: number[] = new Array<number>(MEMO_SLOTS + 1).fill(0);
+const memoMoves: number[] = new Array<number>(MEMO_SLOTS + 1).fill(-1);
+
+function forgetMemo(): void {
+  memoMoves.fill(-1);
+  memoKey.fill(undefined);
+  memoValue.fill(undefined);
+}
+
+function spanName(w: ProtobufWriter, name: string): void {
+  if (memoKey[NAME_SLOT] === name && memoMoves[NAME_SLOT] === w.moves) {
+    w.repeat(memoStart[NAME_SLOT], memoEnd[NAME_SLOT]);
+    return;
+  }
+  const start = w.pos;
+  w.string(5, name);
+  memoKey[NAME_SLOT] = name;
+  memoStart[NAME_SLOT] = start;
+  memoEnd[NAME_SLOT] = w.pos;
+  memoMoves[NAME_SLOT] = w.moves;
+}
+
+function spanAttributes(w: ProtobufWriter, list: AttributeList): void {
+  // Remembered attributes that lie next to each other in the request are copied at once.
+  let copyStart = 0;
+  let copyEnd = 0;
+  for (let i = 0, j = 0; i < list.length; i += 2, j++) {
+    const key = list[i] as string;
+    const value = list[i + 1];
+    if (j < MEMO_SLOTS && memoKey[j] === key && memoValue[j] === value && memoMoves[j] === w.moves) {
+      if (copyEnd !== memoStart[j]) {
+        if (copyEnd > copyStart) w.repeat(copyStart, copyEnd);
+        copyStart = memoStart[j];
+      }
+      copyEnd = memoEnd[j];
+      continue;
+    }
+    if (copyEnd > copyStart) w.repeat(copyStart, copyEnd);
+    copyStart = copyEnd = 0;
+    const start = w.pos;
+    keyValue(w, 9, key, value);
+    if (j < MEMO_SLOTS) {
+      memoKey[j] = key;
+      memoValue[j] = value;
+      memoStart[j] = start;
+      memoEnd[j] = w.pos;
+      memoMoves[j] = w.moves;
+    }
+  }
+  if (copyEnd > copyStart) w.repeat(copyStart, copyEnd);
 }
 
 function recordKeyValues(w: ProtobufWriter, field: number, attributes: Resource['attributes']): void {
@@ -70,12 +134,12 @@ function span(w: ProtobufWriter, s: RecordingSpan): void {
   const state = s.traceState?.serialize();
   if (state) w.string(3, state);
   if (s.hasParent) w.id64(4, s.p0, s.p1);
-  w.string(5, s.name);
+  spanName(w, s.name);
   w.uint32(6, s.kind + 1);
   w.secNanos(7, s.startSec, s.startNanos);
   if (s.ended) w.secNanos(8, s.endSec, s.endNanos);
   else w.secNanos(8, s.startSec, s.startNanos);
-  keyValues(w, 9, s.attributes);
+  spanAttributes(w, s.attributes);
   if (s.droppedAttributesCount > 0) w.uint32(10, s.droppedAttributesCount);
   if (s.events !== undefined) {
     for (const e of s.events) {
@@ -129,6 +193,7 @@ let sizeHint = 64 * 1024;
  */
 export function encodeTraceRequestProtobuf(spans: readonly RecordingSpan[]): Uint8Array {
   const w = new ProtobufWriter(sizeHint);
+  forgetMemo();
   if (spans.length > 0 && fromOneTracer(spans)) {
     // The common batch: every span from one tracer, so no grouping (nor its arrays) is needed.
     const owner = spans[0].owner;
@@ -146,6 +211,7 @@ export function encodeTraceRequestProtobuf(spans: readonly RecordingSpan[]): Uin
       w.join(rs);
     }
   }
+  forgetMemo();
   sizeHint = Math.max(4096, w.pos + (w.pos >>> 3));
   return w.finish();
 }

@@ -169,6 +169,42 @@ describe('OTLP wire format, decoded with the official opentelemetry-proto defini
     assert.deepEqual(fromJson, fromProto);
     assert.equal(typeof json.resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano, 'string');
   });
+
+  it('encodes spans that repeat the previous span\'s name and attributes as the JSON encoder does', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new AriadneTracerProvider({
+      resource: new Resource({ 'service.name': 'wire' }),
+      sampler: new AlwaysOnSampler(),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracers = [provider.getTracer('a'), provider.getTracer('b')];
+    for (let i = 0; i < 60; i++) {
+      const span = tracers[i % 7 === 0 ? 1 : 0].startSpan(i % 5 === 0 ? `op ${i}` : 'GET /orders/:id', { startTime: [1_700_000_000, i] }, ROOT_CONTEXT);
+      // Short spans (a one-byte length: their bytes move when joined) between long ones.
+      if (i % 3 !== 0) {
+        span.setAttribute('http.request.method', i % 4 === 0 ? 'POST' : 'GET');
+        span.setAttribute('http.response.status_code', i % 6 === 0 ? 500 : 200);
+        span.setAttribute('user.id', i);
+        span.setAttribute('ratio', i % 2 === 0 ? 0.5 : 1.5);
+        span.setAttribute('flags', [true, i % 2 === 0]);
+        span.setAttribute('big', 'é'.repeat(i % 4 === 0 ? 100 : 2));
+        for (let k = 0; k < (i % 9 === 1 ? 20 : 3); k++) span.setAttribute(`k${k}`, `v${k}`);
+      }
+      span.end([1_700_000_001, i]);
+    }
+    const spans = exporter.spans;
+    const fromProto = decodeRequest(Request, encodeTraceRequestProtobuf(spans), true);
+    const json = JSON.parse(Buffer.from(encodeTraceRequestJson(spans)).toString('utf8'));
+    const rebased = JSON.parse(JSON.stringify(json), (key, value) =>
+      /^(traceId|spanId|parentSpanId)$/.test(key) ? Buffer.from(value, 'hex').toString('base64') : value,
+    );
+    const fromJson = decodeRequest(Request, Request.encode(Request.fromObject(rebased)).finish(), true);
+    assert.deepEqual(fromJson, fromProto);
+    const decoded = decodeRequest(Request, encodeTraceRequestProtobuf(spans.slice(0, 12)));
+    const names = decoded.resourceSpans[0].scopeSpans.flatMap((ss: any) => ss.spans.map((sp: any) => sp.name));
+    assert.equal(names.length, 12);
+    assert.equal(decoded.resourceSpans[0].scopeSpans[0].spans[1].attributes[0].value.stringValue, 'GET');
+  });
 });
 
 interface Captured {

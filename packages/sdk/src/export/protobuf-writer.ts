@@ -278,6 +278,45 @@ export class ProtobufWriter {
     this.pos = pos;
   }
 
+  /**
+   * A KeyValue with an int AnyValue (a safe integer): written in one go, without fork and join,
+   * when the key is short enough (40 UTF-16 units) for every length to fit one byte.
+   */
+  keyValueInt(field: number, key: string, value: number): void {
+    if (key.length > 40) {
+      const kv = this.fork(field, 1);
+      this.string(1, key);
+      const any = this.fork(2, 1);
+      this.int64(3, value);
+      this.join(any);
+      this.join(kv);
+      return;
+    }
+    this.ensure(3 * key.length + 20);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = (field << 3) | WIRE_LENGTH;
+    const kvStart = pos++;
+    buf[pos++] = (1 << 3) | WIRE_LENGTH;
+    const keyStart = pos++;
+    pos = writeUtf8(buf, pos, key);
+    buf[keyStart] = pos - keyStart - 1;
+    buf[pos++] = (2 << 3) | WIRE_LENGTH;
+    const anyStart = pos++;
+    buf[pos++] = (3 << 3) | WIRE_VARINT;
+    let lo = value >>> 0;
+    let hi = Math.floor(value / TWO_32) >>> 0;
+    while (hi > 0 || lo > 127) {
+      buf[pos++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    buf[pos++] = lo;
+    buf[anyStart] = pos - anyStart - 1;
+    buf[kvStart] = pos - kvStart - 1;
+    this.pos = pos;
+  }
+
   /** Starts a length-delimited field; returns the mark to pass to `join`. */
   fork(field: number, reserve: number): number {
     this.tag(field, WIRE_LENGTH);
@@ -287,6 +326,24 @@ export class ProtobufWriter {
     return mark * 8 + reserve;
   }
 
+  /** Counts the times `join` moved bytes: positions taken before a move may be stale. */
+  moves = 0;
+
+  /** Writes again the bytes [start, end) written before: cheaper than encoding them again. */
+  repeat(start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n);
+    const buf = this.buf;
+    if (n > 16) {
+      buf.copyWithin(this.pos, start, end);
+      this.pos += n;
+      return;
+    }
+    let pos = this.pos;
+    for (let i = start; i < end; i++) buf[pos++] = buf[i];
+    this.pos = pos;
+  }
+
   join(mark: number): void {
     const reserve = mark & 7;
     const start = (mark - reserve) / 8;
@@ -294,6 +351,7 @@ export class ProtobufWriter {
     const length = this.pos - bodyStart;
     const size = varintSize(length);
     if (size !== reserve) {
+      this.moves++;
       this.ensure(size - reserve);
       this.buf.copyWithin(start + size, bodyStart, this.pos);
       this.pos += size - reserve;

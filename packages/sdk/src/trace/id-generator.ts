@@ -6,7 +6,7 @@ export interface IdGenerator {
   generateSpanId(): string;
 }
 
-const POOL_WORDS = 1024;
+const POOL_WORDS = 4096;
 const scratch = Buffer.allocUnsafe(16);
 
 /** Lowercase hex of big-endian 32-bit words (2 for a span id, 4 for a trace id). */

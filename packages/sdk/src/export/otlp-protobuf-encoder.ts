@@ -53,7 +53,7 @@ function keyValues(w: ProtobufWriter, field: number, list: AttributeList): void 
 
 // Spans of one request mostly repeat the previous span's name and many of its attributes
 // (method, route, host), in the same order. Slot j remembers the j-th attribute (slot NAME_SLOT
-// the name) of the last span written and where its bytes are in the request; an equal one is
+// the name and kind) last encoded and where its bytes are in the request; an equal one is
 // copied from there instead of being encoded again. `moves` tells when those bytes have moved.
 const MEMO_SLOTS = 16;
 const NAME_SLOT = MEMO_SLOTS;
@@ -69,23 +69,29 @@ function forgetMemo(): void {
   memoValue.fill(undefined);
 }
 
-function spanName(w: ProtobufWriter, name: string): void {
-  if (memoKey[NAME_SLOT] === name && memoMoves[NAME_SLOT] === w.moves) {
-    w.repeat(memoStart[NAME_SLOT], memoEnd[NAME_SLOT]);
-    return;
-  }
-  const start = w.pos;
-  w.string(5, name);
-  memoKey[NAME_SLOT] = name;
-  memoStart[NAME_SLOT] = start;
-  memoEnd[NAME_SLOT] = w.pos;
-  memoMoves[NAME_SLOT] = w.moves;
-}
-
-function spanAttributes(w: ProtobufWriter, list: AttributeList): void {
-  // Remembered attributes that lie next to each other in the request are copied at once.
+/**
+ * Name, kind and attributes, written next to each other (protobuf fields may come in any order)
+ * so that a span repeating the previous span's name, kind and leading attributes copies them
+ * in one piece.
+ */
+function nameKindAttributes(w: ProtobufWriter, s: RecordingSpan): void {
+  // Remembered fields that lie next to each other in the request are copied at once.
   let copyStart = 0;
   let copyEnd = 0;
+  if (memoKey[NAME_SLOT] === s.name && memoValue[NAME_SLOT] === s.kind && memoMoves[NAME_SLOT] === w.moves) {
+    copyStart = memoStart[NAME_SLOT];
+    copyEnd = memoEnd[NAME_SLOT];
+  } else {
+    const start = w.pos;
+    w.string(5, s.name);
+    w.uint32(6, s.kind + 1);
+    memoKey[NAME_SLOT] = s.name;
+    memoValue[NAME_SLOT] = s.kind;
+    memoStart[NAME_SLOT] = start;
+    memoEnd[NAME_SLOT] = w.pos;
+    memoMoves[NAME_SLOT] = w.moves;
+  }
+  const list = s.attributes;
   for (let i = 0, j = 0; i < list.length; i += 2, j++) {
     const key = list[i] as string;
     const value = list[i + 1];
@@ -134,12 +140,10 @@ function span(w: ProtobufWriter, s: RecordingSpan): void {
   const state = s.traceState?.serialize();
   if (state) w.string(3, state);
   if (s.hasParent) w.id64(4, s.p0, s.p1);
-  spanName(w, s.name);
-  w.uint32(6, s.kind + 1);
+  nameKindAttributes(w, s);
   w.secNanos(7, s.startSec, s.startNanos);
   if (s.ended) w.secNanos(8, s.endSec, s.endNanos);
   else w.secNanos(8, s.startSec, s.startNanos);
-  spanAttributes(w, s.attributes);
   if (s.droppedAttributesCount > 0) w.uint32(10, s.droppedAttributesCount);
   if (s.events !== undefined) {
     for (const e of s.events) {

@@ -179,7 +179,7 @@ describe('OTLP wire format, decoded with the official opentelemetry-proto defini
     });
     const tracers = [provider.getTracer('a'), provider.getTracer('b')];
     for (let i = 0; i < 60; i++) {
-      const span = tracers[i % 7 === 0 ? 1 : 0].startSpan(i % 5 === 0 ? `op ${i}` : 'GET /orders/:id', { startTime: [1_700_000_000, i] }, ROOT_CONTEXT);
+      const span = tracers[i % 7 === 0 ? 1 : 0].startSpan(i % 5 === 0 ? `op ${i}` : 'GET /orders/:id', { startTime: [1_700_000_000, i], kind: i % 11 === 0 ? SpanKind.SERVER : SpanKind.INTERNAL }, ROOT_CONTEXT);
       // Short spans (a one-byte length: their bytes move when joined) between long ones.
       if (i % 3 !== 0) {
         span.setAttribute('http.request.method', i % 4 === 0 ? 'POST' : 'GET');

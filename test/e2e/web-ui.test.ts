@@ -163,6 +163,42 @@ describe('web UI', () => {
     assert.equal(body.resourceSpans.length, 2);
   });
 
+  it('zooms the waterfall to a time window dragged on the ruler, and resets', async () => {
+    const t = traces.find((x) => x.error && x.durationMs >= 100)!;
+    await page.goto(url(`/trace/${t.traceId}`));
+    await page.locator('.wf-row').first().waitFor();
+    const rootBar = () => page.locator('.wf-row').first().locator('.wf-bar').evaluate((el) => [parseFloat((el as HTMLElement).style.left), parseFloat((el as HTMLElement).style.width)]);
+    const rootBarLeft = async () => (await rootBar())[0];
+    const firstTick = () => page.locator('.wf-ruler .wf-tick').first().innerText();
+    assert.equal(await firstTick(), '0');
+    assert.equal(await rootBarLeft(), 0);
+    assert.ok(await page.getByRole('button', { name: 'Reset zoom' }).isDisabled());
+    // Drag across the second half of the ruler.
+    const ruler = (await page.getByTestId('ruler').boundingBox())!;
+    const y = ruler.y + ruler.height / 2;
+    await page.mouse.move(ruler.x + ruler.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(ruler.x + ruler.width * 0.75, y, { steps: 4 });
+    await page.mouse.move(ruler.x + ruler.width - 1, y, { steps: 4 });
+    await page.mouse.up();
+    await page.getByTestId('zoom-window').waitFor();
+    // The root starts at 0 and the window at half the trace: its bar begins a window's width to the left and is two windows wide.
+    const [left, width] = await rootBar();
+    assert.ok(left < -90 && left > -110, `root bar left ${left}%`);
+    assert.ok(width > 190 && width < 210, `root bar width ${width}%`);
+    assert.notEqual(await firstTick(), '0');
+    assert.equal(await page.getByTestId('minimap-zoom').count(), 1);
+    await screenshot(page, 'trace-zoomed');
+    // A click on the ruler is not a window.
+    await page.mouse.click(ruler.x + ruler.width * 0.3, y);
+    assert.ok(Math.abs((await rootBarLeft()) - left) < 1e-6);
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    assert.equal(await rootBarLeft(), 0);
+    assert.equal(await firstTick(), '0');
+    assert.equal(await page.getByTestId('zoom-window').count(), 0);
+    assert.equal(await page.getByTestId('minimap-zoom').count(), 0);
+  });
+
   it('compares two traces span path by span path', async () => {
     const [a, b] = [traces[1], traces[9]];
     await page.goto(url(`/search?service=frontend&route=`));

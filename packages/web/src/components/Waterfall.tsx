@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
 import type { CriticalSegments } from '../lib/critical-path';
 import { formatDuration } from '../lib/format';
 import { serviceColor } from '../lib/service-color';
@@ -16,6 +16,10 @@ export interface WaterfallProps {
   selected: number | undefined;
   matches: ReadonlySet<number> | undefined;
   critical: CriticalSegments | undefined;
+  /** The time window shown, ms from the trace start: the whole trace, or a zoomed part of it. */
+  window: readonly [number, number];
+  /** A window dragged on the ruler. */
+  onZoom: (from: number, to: number) => void;
   scrollRef: RefObject<HTMLDivElement | null>;
   onViewport: (firstRow: number, rowsInView: number) => void;
   onSelect: (span: number) => void;
@@ -29,7 +33,7 @@ export interface WaterfallProps {
  * those (and an overscan) are in the DOM, so 50,000 spans scroll like 50.
  */
 export function Waterfall(props: WaterfallProps) {
-  const { trace, rows, collapsed, selected, matches, critical, scrollRef, onViewport } = props;
+  const { trace, rows, collapsed, selected, matches, critical, window: [from0, to0], scrollRef, onViewport } = props;
   const [view, setView] = useState({ top: 0, height: 600 });
   useEffect(() => {
     const el = scrollRef.current;
@@ -50,17 +54,20 @@ export function Waterfall(props: WaterfallProps) {
 
   const from = Math.max(0, firstInView - OVERSCAN);
   const to = Math.min(rows.length, firstInView + rowsInView + OVERSCAN);
-  const total = Math.max(trace.durationMs, 1e-9);
-  const pct = (ms: number) => (ms / total) * 100;
+  const windowMs = Math.max(to0 - from0, 1e-9);
+  const pct = (ms: number) => ((ms - from0) / windowMs) * 100;
   const rendered = [];
   for (let r = from; r < to; r++) {
     const s = trace.spans[rows[r]];
     const color = serviceColor(s.service);
     const left = pct(s.start);
-    const width = Math.max(pct(s.duration), 0.05);
-    // The duration goes after the bar, else before it, else (a bar spanning the row) inside its end.
-    const labelStyle = left + width < 80 ? { left: `calc(${left + width}% + 4px)` } : left > 15 ? { right: `calc(${100 - left}% + 4px)` } : { right: `calc(${100 - left - width}% + 4px)` };
-    const labelInside = left + width >= 80 && left <= 15;
+    const width = Math.max((s.duration / windowMs) * 100, 0.05);
+    // The duration goes after the bar, else before it, else (a bar spanning the row) inside its end;
+    // placed by the bar's part in view, so a zoomed-in bar keeps its label on screen.
+    const inL = Math.max(left, 0);
+    const inR = Math.min(left + width, 100);
+    const labelStyle = inR < 80 ? { left: `calc(${Math.max(inR, 0)}% + 4px)` } : inL > 15 ? { right: `calc(${100 - Math.min(inL, 100)}% + 4px)` } : { right: `calc(${100 - inR}% + 4px)` };
+    const labelInside = inR >= 80 && inL <= 15;
     const classes = ['wf-row'];
     if (s.index === selected) classes.push('selected');
     if (matches?.has(s.index)) classes.push('match');
@@ -121,15 +128,9 @@ export function Waterfall(props: WaterfallProps) {
   }
   return (
     <div className="waterfall">
-      <div className="wf-header" aria-hidden="true">
+      <div className="wf-header">
         <div className="wf-name">Service: operation</div>
-        <div className="wf-timeline">
-          {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-            <span key={f} className="wf-tick" style={f === 1 ? { right: 4 } : { left: `${f * 100}%` }}>
-              {formatDuration(trace.durationMs * f)}
-            </span>
-          ))}
-        </div>
+        <Ruler window={props.window} onZoom={props.onZoom} />
       </div>
       <div
         className="wf-scroll"
@@ -143,6 +144,46 @@ export function Waterfall(props: WaterfallProps) {
           {rendered}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** Time ticks of the window in view; dragging across it selects a window to zoom to. */
+function Ruler({ window: [from, to], onZoom }: { window: readonly [number, number]; onZoom: (from: number, to: number) => void }) {
+  const [drag, setDrag] = useState<{ a: number; b: number }>();
+  const box = useRef<HTMLDivElement>(null);
+  const fraction = (e: PointerEvent<HTMLDivElement>) => {
+    const rect = box.current!.getBoundingClientRect();
+    return Math.max(0, Math.min(1, (e.clientX - rect.left) / Math.max(rect.width, 1)));
+  };
+  const end = (e: PointerEvent<HTMLDivElement>) => {
+    if (!drag) return;
+    setDrag(undefined);
+    const [a, b] = [Math.min(drag.a, fraction(e)), Math.max(drag.a, fraction(e))];
+    // Under 0.5% of the width is a click, not a window.
+    if (b - a > 0.005) onZoom(from + a * (to - from), from + b * (to - from));
+  };
+  return (
+    <div
+      ref={box}
+      className="wf-timeline wf-ruler"
+      data-testid="ruler"
+      title="Drag to zoom into a time window"
+      onPointerDown={(e) => {
+        e.currentTarget.setPointerCapture?.(e.pointerId);
+        const f = fraction(e);
+        setDrag({ a: f, b: f });
+      }}
+      onPointerMove={(e) => drag && setDrag({ a: drag.a, b: fraction(e) })}
+      onPointerUp={end}
+      onPointerCancel={() => setDrag(undefined)}
+    >
+      {[0, 0.25, 0.5, 0.75, 1].map((f) => (
+        <span key={f} className="wf-tick" aria-hidden="true" style={f === 1 ? { right: 4 } : { left: `${f * 100}%` }}>
+          {formatDuration(from + (to - from) * f)}
+        </span>
+      ))}
+      {drag && <div className="wf-ruler-selection" style={{ left: `${Math.min(drag.a, drag.b) * 100}%`, width: `${Math.abs(drag.b - drag.a) * 100}%` }} />}
     </div>
   );
 }

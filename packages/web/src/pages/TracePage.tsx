@@ -39,9 +39,13 @@ export function TracePage({ traceId }: { traceId: string }) {
 
 function TraceView({ trace }: { trace: TraceModel }) {
   const { path, params } = useLocation();
-  const indexById = useMemo(() => new Map(trace.spans.map((s) => [s.spanId, s.index])), [trace]);
   const selectedId = params.get('span');
-  const selected = selectedId !== null ? indexById.get(selectedId) : undefined;
+  // A scan when the selection changes costs less than a 50,000-entry map on opening.
+  const selected = useMemo(() => {
+    if (selectedId === null) return undefined;
+    const i = trace.spans.findIndex((s) => s.spanId === selectedId);
+    return i < 0 ? undefined : i;
+  }, [trace, selectedId]);
   const select = useCallback(
     (index: number | undefined) => {
       const next = new URLSearchParams(location.search);
@@ -62,7 +66,12 @@ function TraceView({ trace }: { trace: TraceModel }) {
     }
     return out;
   }, [trace, collapsed]);
-  const rowOf = useMemo(() => new Map(rows.map((span, row) => [span, row])), [rows]);
+  // Row of each span, -1 inside a folded subtree.
+  const rowOf = useMemo(() => {
+    const out = new Int32Array(trace.spans.length).fill(-1);
+    rows.forEach((span, row) => (out[span] = row));
+    return out;
+  }, [trace, rows]);
   const toggle = useCallback((index: number) => {
     setCollapsed((c) => {
       const next = new Set(c);
@@ -72,6 +81,9 @@ function TraceView({ trace }: { trace: TraceModel }) {
   }, []);
 
   const [showCritical, setShowCritical] = useState(true);
+  // A time window (ms from the trace start) the waterfall is zoomed to.
+  const [zoom, setZoom] = useState<readonly [number, number]>();
+  const onZoom = useCallback((from: number, to: number) => setZoom([from, to]), []);
   // Computed after the first paint: on a huge trace the rows matter first.
   const [critical, setCritical] = useState<CriticalSegments>();
   useEffect(() => {
@@ -128,8 +140,8 @@ function TraceView({ trace }: { trace: TraceModel }) {
   // A selected span inside a folded subtree (from a link or a find) unfolds its ancestors, then comes into view.
   useEffect(() => {
     if (selected === undefined) return;
-    const row = rowOf.get(selected);
-    if (row !== undefined) {
+    const row = rowOf[selected];
+    if (row >= 0) {
       scrollToRow(row);
       return;
     }
@@ -149,7 +161,7 @@ function TraceView({ trace }: { trace: TraceModel }) {
   const matchPosition = matchList && selected !== undefined ? matchList.indexOf(selected) + 1 : 0;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const row = selected === undefined ? -1 : (rowOf.get(selected) ?? -1);
+    const row = selected === undefined ? -1 : rowOf[selected];
     const go = (r: number) => select(rows[Math.max(0, Math.min(rows.length - 1, r))]);
     const s = selected === undefined ? undefined : trace.spans[selected];
     switch (e.key) {
@@ -315,13 +327,21 @@ function TraceView({ trace }: { trace: TraceModel }) {
         <button type="button" onClick={() => setCollapsed(new Set(trace.spans.filter((s) => s.depth === 0 && s.children.length > 0).flatMap((s) => s.children.filter((c) => trace.spans[c].children.length > 0))))}>
           Collapse to depth 2
         </button>
+        <button type="button" onClick={() => setZoom(undefined)} disabled={!zoom} title="Show the whole trace again">
+          Reset zoom
+        </button>
+        {zoom && (
+          <span className="muted small" data-testid="zoom-window">
+            {formatDuration(zoom[0])} – {formatDuration(zoom[1])}
+          </span>
+        )}
         <label className="checkbox">
           <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.target.checked)} /> Critical path
         </label>
         <span className="spacer" />
         <span className="muted small">↑↓ move · ←→ fold · Enter toggle · / find · n next match</span>
       </div>
-      <Minimap trace={trace} rows={rows} firstInView={viewport.first} rowsInView={viewport.count} onJump={(r) => scrollToRow(r + Math.floor(viewport.count / 2), true)} />
+      <Minimap trace={trace} rows={rows} firstInView={viewport.first} rowsInView={viewport.count} zoom={zoom} onJump={(r) => scrollToRow(r + Math.floor(viewport.count / 2), true)} />
       <div className={selected === undefined ? 'trace-body' : 'trace-body with-details'}>
         <Waterfall
           trace={trace}
@@ -330,6 +350,8 @@ function TraceView({ trace }: { trace: TraceModel }) {
           selected={selected}
           matches={matches}
           critical={showCritical ? critical : undefined}
+          window={zoom ?? [0, trace.durationMs]}
+          onZoom={onZoom}
           scrollRef={scrollRef}
           onViewport={onViewport}
           onSelect={select}

@@ -5,19 +5,17 @@ import { parseCommand, helpText } from './config/config.js';
 import { AriadneError } from './errors.js';
 import type { AriadneConfig, Role } from './config/config.js';
 import type { Logger } from 'pino';
-import { startAgent } from './roles/agent.js';
-import { startAllInOne } from './roles/all-in-one.js';
-import { startGateway } from './roles/gateway.js';
-import { startIngesterRole } from './roles/ingester.js';
-import { startQuery } from './roles/query.js';
 import type { RunningRole } from './roles/running-role.js';
 
-const ROLE_STARTERS: Record<Role, (config: AriadneConfig, log: Logger) => Promise<RunningRole>> = {
-  'all-in-one': startAllInOne,
-  agent: startAgent,
-  gateway: startGateway,
-  ingester: startIngesterRole,
-  query: startQuery,
+type RoleStarter = (config: AriadneConfig, log: Logger) => Promise<RunningRole>;
+
+/** Each role's module is loaded only when it runs: an agent need not load the storage engines or the queue clients. */
+const ROLE_STARTERS: Record<Role, () => Promise<RoleStarter>> = {
+  'all-in-one': async () => (await import('./roles/all-in-one.js')).startAllInOne,
+  agent: async () => (await import('./roles/agent.js')).startAgent,
+  gateway: async () => (await import('./roles/gateway.js')).startGateway,
+  ingester: async () => (await import('./roles/ingester.js')).startIngesterRole,
+  query: async () => (await import('./roles/query.js')).startQuery,
 };
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -38,7 +36,7 @@ async function main(): Promise<void> {
   log.info({ version, config }, 'starting ariadne');
   let server;
   try {
-    server = await ROLE_STARTERS[config.role](config, log);
+    server = await (await ROLE_STARTERS[config.role]())(config, log);
   } catch (err) {
     const message = err instanceof AriadneError ? err.message : (err as Error).message;
     log.fatal({ err }, `cannot start: ${message}`);

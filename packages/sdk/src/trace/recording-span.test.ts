@@ -247,6 +247,23 @@ describe('AriadneTracer', () => {
     assert.equal(wordsToHex(custom.s0, custom.s1), 'b7ad6b7169203331');
   });
 
+  it('keeps its ids when the sampler itself starts a span', () => {
+    const inner = testProvider();
+    let innerSpan: RecordingSpan | undefined;
+    const sampler = {
+      shouldSample: () => {
+        innerSpan = recording(inner.tracer.startSpan('inner', {}, ROOT_CONTEXT));
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'Reentrant',
+    };
+    const { tracer } = testProvider({ sampler });
+    const outer = recording(tracer.startSpan('outer', {}, ROOT_CONTEXT));
+    assert.notEqual(outer.spanContext().traceId, innerSpan!.spanContext().traceId);
+    assert.notEqual(outer.spanContext().spanId, innerSpan!.spanContext().spanId);
+    assert.equal(wordsToHex(outer.t0, outer.t1, outer.t2, outer.t3), outer.spanContext().traceId);
+  });
+
   it('returns non-recording spans that still propagate when the sampler drops', () => {
     const { tracer, exporter } = testProvider({ sampler: new AlwaysOffSampler() });
     const span = tracer.startSpan('dropped');

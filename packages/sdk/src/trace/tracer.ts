@@ -6,7 +6,7 @@ import {
   trace,
   TraceFlags,
 } from '@opentelemetry/api';
-import type { Context, Span, SpanContext, SpanOptions, Tracer } from '@opentelemetry/api';
+import type { Context, Span, SpanContext, SpanOptions, Tracer, TraceState } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import type { Resource } from '../resource/resource.js';
 import { SamplingDecision } from '../sampling/sampler.js';
@@ -31,7 +31,7 @@ const EMPTY_ATTRIBUTES = Object.freeze({});
 const EMPTY_LINKS: never[] = [];
 const EMPTY_OPTIONS: SpanOptions = Object.freeze({});
 
-// Filled by startSpan and copied by the RecordingSpan constructor at once: reused, not allocated.
+// Filled by startSpan just before the RecordingSpan constructor copies it: reused, not allocated.
 const START: SpanStart = {
   t0: 0,
   t1: 0,
@@ -91,73 +91,77 @@ export class AriadneTracer implements Tracer, SpanOwner {
     if (isTracingSuppressed(context) || this.config.isShutdown()) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const ids = this.config.idGenerator;
     const words = this.words;
-    const start = START;
-    start.context = undefined;
-    start.parentContext = undefined;
-    start.localParentFlags = -1;
     // A parent that is a RecordingSpan gives its words; any other parent, its (hex) span context.
     const parentSpan = trace.getSpan(context);
     let parent: SpanContext | undefined;
     let hasParent = false;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    let p0 = 0;
+    let p1 = 0;
+    let localParentFlags = -1;
+    let traceState: TraceState | undefined;
     if (parentSpan instanceof RecordingSpan) {
       hasParent = true;
-      start.t0 = parentSpan.t0;
-      start.t1 = parentSpan.t1;
-      start.t2 = parentSpan.t2;
-      start.t3 = parentSpan.t3;
-      start.p0 = parentSpan.s0;
-      start.p1 = parentSpan.s1;
-      start.localParentFlags = parentSpan.traceFlags;
-      start.traceState = parentSpan.traceState;
+      t0 = parentSpan.t0;
+      t1 = parentSpan.t1;
+      t2 = parentSpan.t2;
+      t3 = parentSpan.t3;
+      p0 = parentSpan.s0;
+      p1 = parentSpan.s1;
+      localParentFlags = parentSpan.traceFlags;
+      traceState = parentSpan.traceState;
     } else if (parentSpan !== undefined) {
-      parent = parentSpan.spanContext();
-      if (parent !== undefined && isSpanContextValid(parent)) {
+      const sc = parentSpan.spanContext();
+      if (sc !== undefined && isSpanContextValid(sc)) {
         hasParent = true;
-        start.t0 = hexWord(parent.traceId, 0);
-        start.t1 = hexWord(parent.traceId, 8);
-        start.t2 = hexWord(parent.traceId, 16);
-        start.t3 = hexWord(parent.traceId, 24);
-        start.p0 = hexWord(parent.spanId, 0);
-        start.p1 = hexWord(parent.spanId, 8);
-        start.parentContext = parent;
-        start.traceState = parent.traceState;
+        parent = sc;
+        t0 = hexWord(sc.traceId, 0);
+        t1 = hexWord(sc.traceId, 8);
+        t2 = hexWord(sc.traceId, 16);
+        t3 = hexWord(sc.traceId, 24);
+        p0 = hexWord(sc.spanId, 0);
+        p1 = hexWord(sc.spanId, 8);
+        traceState = sc.traceState;
       }
     }
+    let s0: number;
+    let s1: number;
     let traceId: string | undefined;
     let spanId: string | undefined;
     if (words !== undefined) {
       if (!hasParent) {
         do {
-          start.t0 = words.nextWord();
-          start.t1 = words.nextWord();
-          start.t2 = words.nextWord();
-          start.t3 = words.nextWord();
-        } while ((start.t0 | start.t1 | start.t2 | start.t3) === 0);
-        start.traceState = undefined;
+          t0 = words.nextWord();
+          t1 = words.nextWord();
+          t2 = words.nextWord();
+          t3 = words.nextWord();
+        } while ((t0 | t1 | t2 | t3) === 0);
       }
       do {
-        start.s0 = words.nextWord();
-        start.s1 = words.nextWord();
-      } while ((start.s0 | start.s1) === 0);
+        s0 = words.nextWord();
+        s1 = words.nextWord();
+      } while ((s0 | s1) === 0);
     } else {
       // A custom generator's strings are kept as given, and read as words for the exporter.
       traceId = hasParent ? (parent?.traceId ?? (parentSpan as RecordingSpan).spanContext().traceId) : ids.generateTraceId();
       spanId = ids.generateSpanId();
       if (!hasParent) {
-        start.t0 = hexWord(traceId, 0);
-        start.t1 = hexWord(traceId, 8);
-        start.t2 = hexWord(traceId, 16);
-        start.t3 = hexWord(traceId, 24);
-        start.traceState = undefined;
+        t0 = hexWord(traceId, 0);
+        t1 = hexWord(traceId, 8);
+        t2 = hexWord(traceId, 16);
+        t3 = hexWord(traceId, 24);
       }
-      start.s0 = hexWord(spanId, 0);
-      start.s1 = hexWord(spanId, 8);
+      s0 = hexWord(spanId, 0);
+      s1 = hexWord(spanId, 8);
     }
     const kind = options.kind ?? SpanKind.INTERNAL;
     const links = options.links ?? EMPTY_LINKS;
     const attributes = options.attributes ?? EMPTY_ATTRIBUTES;
     if (this.samplerUsesTraceId && traceId === undefined) {
-      traceId = hasParent && parent !== undefined ? parent.traceId : wordsToHex(start.t0, start.t1, start.t2, start.t3);
+      traceId = parent !== undefined ? parent.traceId : wordsToHex(t0, t1, t2, t3);
     }
     let result;
     try {
@@ -166,24 +170,32 @@ export class AriadneTracer implements Tracer, SpanOwner {
       result = { decision: SamplingDecision.NOT_RECORD };
     }
     const sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
-    const parentFlags = !hasParent ? TRACE_FLAG_RANDOM : parent !== undefined ? parent.traceFlags : start.localParentFlags;
-    const random = parentFlags & TRACE_FLAG_RANDOM;
-    start.traceFlags = random | (sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
-    if (result.traceState !== undefined) start.traceState = result.traceState;
-    if (traceId !== undefined && spanId !== undefined) {
-      start.context = { traceId, spanId, traceFlags: start.traceFlags, traceState: start.traceState };
-    }
+    const parentFlags = !hasParent ? TRACE_FLAG_RANDOM : parent !== undefined ? parent.traceFlags : localParentFlags;
+    const traceFlags = (parentFlags & TRACE_FLAG_RANDOM) | (sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
+    if (result.traceState !== undefined) traceState = result.traceState;
+    let spanContext: SpanContext | undefined;
+    if (traceId !== undefined && spanId !== undefined) spanContext = { traceId, spanId, traceFlags, traceState };
     if (result.decision === SamplingDecision.NOT_RECORD) {
       return trace.wrapSpanContext(
-        start.context ?? {
-          traceId: traceId ?? wordsToHex(start.t0, start.t1, start.t2, start.t3),
-          spanId: wordsToHex(start.s0, start.s1),
-          traceFlags: start.traceFlags,
-          traceState: start.traceState,
-        },
+        spanContext ?? { traceId: traceId ?? wordsToHex(t0, t1, t2, t3), spanId: wordsToHex(s0, s1), traceFlags, traceState },
       );
     }
 
+    // No code but this SDK's runs from here to the constructor's copy: START can be shared.
+    const start = START;
+    start.t0 = t0;
+    start.t1 = t1;
+    start.t2 = t2;
+    start.t3 = t3;
+    start.s0 = s0;
+    start.s1 = s1;
+    start.p0 = p0;
+    start.p1 = p1;
+    start.traceFlags = traceFlags;
+    start.traceState = traceState;
+    start.parentContext = parent;
+    start.localParentFlags = localParentFlags;
+    start.context = spanContext;
     const span = new RecordingSpan(this, start, name, kind, options.startTime);
     const limits = this.limits;
     if (attributes !== EMPTY_ATTRIBUTES) {

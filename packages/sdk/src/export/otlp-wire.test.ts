@@ -188,6 +188,7 @@ describe('OTLP wire format, decoded with the official opentelemetry-proto defini
         span.setAttribute('ratio', i % 2 === 0 ? 0.5 : 1.5);
         span.setAttribute('flags', [true, i % 2 === 0]);
         span.setAttribute('big', 'é'.repeat(i % 4 === 0 ? 100 : 2));
+        span.setAttribute('✓'.repeat(36 + (i % 6)), -i * 1e12);
         for (let k = 0; k < (i % 9 === 1 ? 20 : 3); k++) span.setAttribute(`k${k}`, `v${k}`);
       }
       span.end([1_700_000_001, i]);

@@ -280,10 +280,11 @@ export class ProtobufWriter {
 
   /**
    * A KeyValue with an int AnyValue (a safe integer): written in one go, without fork and join,
-   * when the key is short enough (40 UTF-16 units) for every length to fit one byte.
+   * when the key is short enough (37 UTF-16 units: 111 UTF-8 bytes, 15 more for the rest) for
+   * every length to fit one byte.
    */
   keyValueInt(field: number, key: string, value: number): void {
-    if (key.length > 40) {
+    if (key.length > 37) {
       const kv = this.fork(field, 1);
       this.string(1, key);
       const any = this.fork(2, 1);

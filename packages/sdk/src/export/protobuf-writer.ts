@@ -180,7 +180,7 @@ export class ProtobufWriter {
 
   /** An 8-byte id given as two big-endian int32 words. */
   id64(field: number, a: number, b: number): void {
-    this.ensure(16);
+    this.ensure(24); // room for id128's 8 more bytes too
     const buf = this.buf;
     let pos = this.pos;
     buf[pos++] = (field << 3) | WIRE_LENGTH;

@@ -9,7 +9,8 @@ import { ensureWebBuilt, launchBrowser } from '../../test/e2e/web-browser.js';
  * Time to open a trace in the web UI: from navigation to the first waterfall row on screen, in a
  * fresh page each run (browser cache warm, as for a user who opened Ariadne before). Baseline: a
  * 500-span trace in the same run. The API columns: the outline the UI's waterfall reads, and the
- * whole trace as OTLP/JSON (what find and copy read), each fetched and parsed by Node.
+ * whole trace as OTLP/JSON (what find and copy read), each fetched and parsed by Node. Then the
+ * frame times while scrolling the waterfall, one step per animation frame.
  */
 
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -51,7 +52,27 @@ try {
       await (await fetch(`${ariadne.queryUrl}/api/v1/traces/${traceId}`)).json();
       api.push(performance.now() - a0);
     }
-    rows.push({ spans, outline: median(outline), api: median(api), open: median(open), min: Math.min(...open), max: Math.max(...open) });
+    // Scrolling: 120 steps of 700 px, one per animation frame; the frame times show whether it keeps up.
+    const page = await context.newPage();
+    await page.goto(`${ariadne.queryUrl}/trace/${traceId}`);
+    await page.locator('.wf-row').first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    const scroll = await page.evaluate(async () => {
+      const el = document.querySelector('.wf-scroll')!;
+      const frames: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 120; i++) {
+        el.scrollTop += 700;
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+      }
+      frames.sort((a, b) => a - b);
+      return { median: frames[60], p95: frames[113] };
+    });
+    await page.close();
+    rows.push({ spans, outline: median(outline), api: median(api), open: median(open), min: Math.min(...open), max: Math.max(...open), scroll });
   }
   const base = rows[0].open;
   console.log(`\nweb trace open, median of ${RUNS} runs (ms)\n`);
@@ -60,6 +81,10 @@ try {
   for (const r of rows) {
     console.log(`| ${r.spans} spans | ${r.outline.toFixed(0)} | ${r.api.toFixed(0)} | ${r.open.toFixed(0)} | ${r.min.toFixed(0)} | ${r.max.toFixed(0)} | ${(r.open / base).toFixed(1)}× |`);
   }
+  console.log('\nscrolling, 120 steps of 700 px one per frame: frame time (ms)\n');
+  console.log('| trace | median | p95 |');
+  console.log('| --- | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.spans} spans | ${r.scroll.median.toFixed(1)} | ${r.scroll.p95.toFixed(1)} |`);
 } finally {
   await browser.close();
   await ariadne.stop();

@@ -120,7 +120,10 @@ const MAX_BUFFERED = 64;
 /**
  * A Kafka consumer group member. Each assigned partition's messages are handled one at a time in
  * offset order (partitions concurrently), and an offset is committed only after its handler
- * resolved. A handler that throws is retried in place, so later messages of the partition wait.
+ * resolved. Commits run beside the handlers, one round at a time, each committing the highest
+ * offset handled since the last round per partition, so a partition's next message never waits
+ * for a commit round trip; shutdown commits what was handled. A handler that throws is retried in place, so later messages
+ * of the partition wait.
  * A member that dies leaves its uncommitted messages to the member that gets the partition next;
  * during such a rebalance the old and new owner may briefly overlap, and the new one cannot tell
  * a message was handed out before (`redelivered` is then false).
@@ -130,6 +133,9 @@ export class KafkaQueueConsumer implements QueueConsumer {
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   private loop: Promise<void> | undefined;
   private readonly tails = new Map<number, Promise<void>>();
+  /** The last handled message of each partition whose offset is not committed yet. */
+  private readonly handled = new Map<number, KafkaMessage>();
+  private committing: Promise<void> | undefined;
   private buffered = 0;
   private stopping = false;
   private abandoned = false;
@@ -185,8 +191,21 @@ export class KafkaQueueConsumer implements QueueConsumer {
     }
     // A handler that outlived shutdown's grace was abandoned: its offset must stay uncommitted.
     if (this.abandoned) return;
-    // Fails when the partition moved to another member meanwhile, which then handles it again.
-    await (m.commit() as Promise<void>).catch((err: unknown) => this.log.warn({ err, partition: m.partition, offset: m.offset }, 'queue commit failed'));
+    this.handled.set(m.partition, m);
+    this.committing ??= this.commitHandled();
+  }
+
+  /** Commits the handled offsets until none is left; what is handled meanwhile goes in the next request. */
+  private async commitHandled(): Promise<void> {
+    while (this.handled.size > 0) {
+      const latest = [...this.handled.values()];
+      this.handled.clear();
+      // Fails when the partition moved to another member meanwhile, which then handles it again.
+      await Promise.all(
+        latest.map((m) => (m.commit() as Promise<void>).catch((err: unknown) => this.log.warn({ err, partition: m.partition, offset: m.offset }, 'queue commit failed'))),
+      );
+    }
+    this.committing = undefined;
   }
 
   async shutdown(): Promise<void> {
@@ -199,6 +218,7 @@ export class KafkaQueueConsumer implements QueueConsumer {
         this.abandoned = true;
         this.log.warn('queue handlers still running at shutdown; their messages will be redelivered');
       }
+      await this.committing;
       await this.consumer.close(true);
     })();
     await this.stopped;

@@ -16,18 +16,20 @@ export async function startIngesterRole(config: AriadneConfig, log: Logger): Pro
   await ingester.start();
   const consumer = queueConsumer(config, log);
   await consumer.start();
+  let undecodableMessages = 0;
   await consumer.consume(config.ingesterGroup, async (message) => {
     let batch;
     try {
       batch = decodeSpanBatch(message.payload);
     } catch (err) {
-      // Redelivering could never help: drop it, loudly.
+      // Redelivering could never help: drop it, loudly, and count it.
+      undecodableMessages++;
       log.error({ err, partition: message.partition, offset: String(message.offset) }, 'dropping an undecodable queue message');
       return;
     }
     await ingester.consumeSpans(batch);
   });
-  const report = setInterval(() => log.info({ ingester: ingester.getStats() }, 'ingester stats'), 10_000);
+  const report = setInterval(() => log.info({ ingester: ingester.getStats(), undecodableMessages }, 'ingester stats'), 10_000);
   report.unref();
   log.info({ group: config.ingesterGroup, queue: config.queue }, 'ingester ready');
   const shutdown = once(async () => {
@@ -36,7 +38,7 @@ export async function startIngesterRole(config: AriadneConfig, log: Logger): Pro
     await ingester.shutdown();
     await retention.shutdown();
     await store.shutdown();
-    log.info({ ...ingester.getStats() }, 'ingester stopped');
+    log.info({ ...ingester.getStats(), undecodableMessages }, 'ingester stopped');
   });
   return { shutdown };
 }

@@ -12,6 +12,8 @@ type Callback = (res: IncomingMessage) => void;
 
 export interface WrapHttpRequestOptions {
   tracer?: Tracer;
+  /** The scheme when the arguments name none: `https:` for https.request. */
+  protocol?: 'http:' | 'https:';
 }
 
 function headersObject(headers: RequestOptions['headers']): OutgoingHttpHeaders {
@@ -53,7 +55,7 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
       opts = (args[0] as RequestOptions | undefined) ?? {};
       callback = args[1] as Callback | undefined;
     }
-    const protocol = opts.protocol ?? url?.protocol ?? 'http:';
+    const protocol = opts.protocol ?? url?.protocol ?? options.protocol ?? 'http:';
     const host = opts.hostname ?? opts.host?.replace(/:\d+$/, '') ?? url?.hostname ?? 'localhost';
     const port = Number(opts.port ?? (url?.port || defaultPort(protocol)));
     const path = opts.path ?? (url ? url.pathname + url.search : '/');

@@ -15,7 +15,7 @@ export interface WrapRequestListenerOptions {
   route?: (req: IncomingMessage) => string | undefined;
 }
 
-function serverAttributes(req: IncomingMessage): { name: string; attributes: Attributes } {
+export function serverAttributes(req: IncomingMessage): { name: string; attributes: Attributes } {
   const attributes: Attributes = {};
   const method = setMethod(attributes, req.method);
   const target = req.url ?? '/';
@@ -34,7 +34,7 @@ function serverAttributes(req: IncomingMessage): { name: string; attributes: Att
   return { name: method, attributes };
 }
 
-function endServerSpan(span: Span, res: ServerResponse, aborted: boolean): void {
+export function endServerSpan(span: Span, res: ServerResponse, aborted: boolean): void {
   const status = res.statusCode;
   span.setAttribute('http.response.status_code', status);
   if (status >= 500) {

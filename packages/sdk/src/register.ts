@@ -1,0 +1,20 @@
+// `node --import @ariadne/sdk/register app.js` (or --require): traces the app with no code change,
+// configured by the OTEL_* environment. Never throws into the app.
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
+import { installInstrumentations, selectInstrumentations } from './instrumentation/auto-instrumentations.js';
+import { flushOnSignals } from './flush-on-signals.js';
+import { startTracing } from './start-tracing.js';
+
+try {
+  const level = process.env.OTEL_LOG_LEVEL?.trim().toUpperCase();
+  if (level && level in DiagLogLevel) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[level as keyof typeof DiagLogLevel]);
+  const contextManager = new AsyncLocalStorageContextManager();
+  const handle = startTracing({ contextManager });
+  if (handle.enabled) {
+    installInstrumentations(selectInstrumentations(process.env), (ctx) => contextManager.enterWith(ctx));
+    flushOnSignals(handle);
+  }
+} catch (err) {
+  diag.error('ariadne: tracing not started; the app runs untraced', err);
+}

@@ -160,15 +160,14 @@ export function traceDbCall(span: Span | undefined, args: unknown[], invoke: (ar
     return callWithSpan(span, caller, args, invoke);
   }
   const result = callWithSpan(span, caller, args, invoke);
-  const then = (result as { then?: unknown } | undefined)?.then;
-  if (typeof then === 'function') {
-    (then as (ok: (v: unknown) => void, fail: (e: unknown) => void) => unknown).call(
-      result,
+  // Emitters first: a mysql2 Query has a then() that throws.
+  if (result !== null && typeof result === 'object' && typeof (result as { emit?: unknown }).emit === 'function') {
+    endOnEvents(span, result as Emitter);
+  } else if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
+    (result as PromiseLike<unknown>).then(
       (value) => endDbSpan(span, undefined, rows?.(value)),
       (e: unknown) => endDbSpan(span, e),
     );
-  } else if (result !== null && typeof result === 'object' && typeof (result as { emit?: unknown }).emit === 'function') {
-    endOnEvents(span, result as Emitter);
   } else {
     endDbSpan(span);
   }

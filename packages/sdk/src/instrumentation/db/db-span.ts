@@ -17,6 +17,8 @@ export interface DbCall {
   user?: string | undefined;
   /** db.operation.batch.size, for a pipeline or transaction of several commands. */
   batchSize?: number | undefined;
+  /** The span name when not `{operation} {namespace}`: Redis names a span by its command. */
+  name?: string | undefined;
 }
 
 /**
@@ -95,7 +97,7 @@ export function startDbSpan(call: DbCall): Span | undefined {
     if (call.port) attributes['net.peer.port'] = call.port;
   }
   const target = call.namespace ? ` ${call.namespace}` : '';
-  const name = call.operation ? `${call.operation}${target}` : call.system;
+  const name = call.name ?? (call.operation ? `${call.operation}${target}` : call.system);
   return instrumentationTracer(undefined).startSpan(name, { kind: SpanKind.CLIENT, attributes }, active);
 }
 

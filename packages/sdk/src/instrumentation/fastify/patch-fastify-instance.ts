@@ -8,7 +8,7 @@ import type { AnyFunction } from './wrap-fastify-hook.js';
 const TRACED_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onTimeout']);
 
 interface FastifyInstance {
-  addHook(name: string, fn: AnyFunction): unknown;
+  addHook(name: string, fn: (...args: never[]) => unknown): unknown;
   pluginName?: string;
 }
 

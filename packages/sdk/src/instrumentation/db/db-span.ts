@@ -110,9 +110,17 @@ function statusCodeOf(error: unknown): string | undefined {
   if (e === null || typeof e !== 'object') return undefined;
   if (typeof e.errno === 'number' && typeof e.sqlState === 'string') return String(e.errno);
   if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && 'severity' in e) return e.code;
-  const name = (e as { name?: unknown }).name;
-  if (typeof name === 'string' && /ReplyError|ErrorReply/.test(name) && typeof e.message === 'string') return /^[A-Z]+/.exec(e.message)?.[0];
+  if (isRedisReplyError(e) && typeof e.message === 'string') return /^[A-Z]+/.exec(e.message)?.[0];
   return undefined;
+}
+
+/** ioredis' ReplyError, node-redis' ErrorReply and its subclasses (their name stays Error). */
+function isRedisReplyError(error: object): boolean {
+  if ((error as { name?: unknown }).name === 'ReplyError') return true;
+  for (let p = Object.getPrototypeOf(error) as object | null; p !== null && p !== Error.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    if ((p as { constructor?: { name?: unknown } }).constructor?.name === 'ErrorReply') return true;
+  }
+  return false;
 }
 
 /**

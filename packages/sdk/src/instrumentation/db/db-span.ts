@@ -41,20 +41,25 @@ export function resetDbSemconvChoice(): void {
 }
 
 /**
- * String, hex and numeric literals, not identifiers like t1 or placeholders like $1. With
- * `doubleQuoted` (MySQL), "..." is a string too; in PostgreSQL it quotes an identifier.
+ * String (with an E/N/X/B prefix), dollar-quoted ($$...$$, $tag$...$tag$), hex and numeric
+ * literals; not identifiers like t1 or placeholders like $1. With `doubleQuoted` (MySQL),
+ * "..." is a string too; in PostgreSQL it quotes an identifier.
  */
-const LITERALS = /'(?:[^'\\]|''|\\.)*'|\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
-const LITERALS_DOUBLE_QUOTED = /'(?:[^'\\]|''|\\.)*'|"(?:[^"\\]|""|\\.)*"|\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
+const STRING = String.raw`(?:\b[ENXBenxb])?'(?:[^'\\]|''|\\.)*'`;
+const DOLLAR = String.raw`\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$`;
+const NUMBER = String.raw`\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b`;
+const DOUBLE = String.raw`"(?:[^"\\]|""|\\.)*"`;
+const LITERALS = new RegExp(`${STRING}|${DOLLAR}|${NUMBER}`, 'gi');
+const LITERALS_DOUBLE_QUOTED = new RegExp(`${STRING}|${DOUBLE}|${NUMBER}`, 'gi');
 
 /** Replaces literals with `?`, so that db.query.text carries no user data (the default). */
 export function sanitizeSql(sql: string, doubleQuoted = false): string {
   return sql.replace(doubleQuoted ? LITERALS_DOUBLE_QUOTED : LITERALS, '?');
 }
 
-/** The first keyword, upper case: SELECT, INSERT, ... */
+/** The first keyword after any leading comments, upper case: SELECT, INSERT, ... */
 export function sqlOperation(sql: string): string | undefined {
-  return /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase();
+  return /^(?:\s+|\/\*[\s\S]*?\*\/|--[^\n]*(?:\n|$))*(\w+)/.exec(sql)?.[1]?.toUpperCase();
 }
 
 /** Commands whose first argument is a secret or a value rather than a key. */

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { redisQueryText, sanitizeSql, sqlOperation } from './db-span.js';
+
+describe('sanitizeSql', () => {
+  it('replaces string, numeric and hex literals, keeps identifiers and placeholders', () => {
+    assert.equal(sanitizeSql("SELECT * FROM t1 WHERE a = 'x''y' AND b > -1.5e3 AND c IN (1, 2) AND d = 0xFF"), 'SELECT * FROM t1 WHERE a = ? AND b > ? AND c IN (?, ?) AND d = ?');
+    assert.equal(sanitizeSql('UPDATE t SET a = $1 WHERE id = $2'), 'UPDATE t SET a = $1 WHERE id = $2');
+    assert.equal(sanitizeSql('SELECT col2, t.x3 FROM s.t LIMIT 10'), 'SELECT col2, t.x3 FROM s.t LIMIT ?');
+    assert.equal(sanitizeSql("SELECT 'it\\'s' AS s"), 'SELECT ? AS s');
+  });
+
+  it('knows PostgreSQL prefixed and dollar-quoted strings, and that "x" is an identifier there', () => {
+    assert.equal(sanitizeSql(`SELECT E'a\\nb', $$x 'y' 1$$, $fn$body$fn$ FROM "Table1"`), 'SELECT ?, ?, ? FROM "Table1"');
+  });
+
+  it('treats "x" as a string for MySQL', () => {
+    assert.equal(sanitizeSql('SELECT * FROM `t` WHERE a = "secret" AND b = \'x\'', true), 'SELECT * FROM `t` WHERE a = ? AND b = ?');
+  });
+});
+
+describe('sqlOperation', () => {
+  it('is the first keyword, upper case, after comments', () => {
+    assert.equal(sqlOperation('  select 1'), 'SELECT');
+    assert.equal(sqlOperation('/* app */ insert into t values (1)'), 'INSERT');
+    assert.equal(sqlOperation('-- note\nDELETE FROM t'), 'DELETE');
+    assert.equal(sqlOperation(''), undefined);
+  });
+});
+
+describe('redisQueryText', () => {
+  it('keeps the command and key, replaces every other argument', () => {
+    assert.equal(redisQueryText('SET', ['user:1', 'v', 'EX', 60]), 'SET user:1 ? ? ?');
+    assert.equal(redisQueryText('GET', [Buffer.from('k')]), 'GET k');
+    assert.equal(redisQueryText('PING', []), 'PING');
+  });
+
+  it('never keeps the first argument of AUTH, HELLO or ECHO', () => {
+    assert.equal(redisQueryText('AUTH', ['password']), 'AUTH ?');
+    assert.equal(redisQueryText('AUTH', ['user', 'password']), 'AUTH ? ?');
+    assert.equal(redisQueryText('HELLO', ['3', 'AUTH', 'u', 'p']), 'HELLO ? ? ? ?');
+  });
+});

@@ -11,6 +11,12 @@ interface IoredisCommand {
 
 interface IoredisClient {
   options?: { host?: string; port?: number; db?: number; username?: string };
+  status?: string;
+}
+
+interface IoredisExports {
+  prototype?: object;
+  Command?: { checkFlag?(flag: string, name: string): boolean };
 }
 
 /** Commands already traced: ioredis sends a command again when its offline queue drains. */
@@ -22,11 +28,13 @@ const traced = new WeakSet<object>();
  */
 export function instrumentIoredis(): void {
   onModuleLoad('ioredis', (exports) => {
-    const Redis = exports as { prototype?: object };
+    const Redis = exports as IoredisExports;
+    // The connection's own setup (AUTH, SELECT, CLIENT SETINFO, the INFO ready check) is not the app's work.
+    const isHandshake = (client: IoredisClient, name: string) => client.status === 'connect' && Redis.Command?.checkFlag?.('HANDSHAKE_COMMANDS', name) === true;
     wrapMethod(Redis.prototype, 'sendCommand', (sendCommand) =>
       function (this: unknown, ...args: unknown[]) {
         const command = args[0] as IoredisCommand | undefined;
-        if (typeof command !== 'object' || command === null || typeof command.name !== 'string' || traced.has(command)) {
+        if (typeof command !== 'object' || command === null || typeof command.name !== 'string' || traced.has(command) || isHandshake(this as IoredisClient, command.name)) {
           return sendCommand.apply(this, args);
         }
         const options = (this as IoredisClient).options;

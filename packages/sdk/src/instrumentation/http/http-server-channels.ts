@@ -1,10 +1,12 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { context, diag, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import type { Context, Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
+import { bindEmits, emitsContext } from './bind-emits.js';
 import { setServerSpan } from './server-span.js';
 import { endServerSpan, serverAttributes } from './wrap-request-listener.js';
 
@@ -12,18 +14,13 @@ interface RequestStart {
   request: IncomingMessage;
   response: ServerResponse;
   server: Server;
+  socket: Socket;
 }
 
 type Emit = EventEmitter['emit'];
-const CONTEXT = Symbol('ariadne request context');
-const EMIT = Symbol('ariadne original emit');
 const SPAN = Symbol('ariadne server span');
-
-interface Scoped {
-  [CONTEXT]?: Context;
-  [EMIT]?: Emit;
-}
-type TracedResponse = ServerResponse & Scoped & { [SPAN]?: Span };
+const SCOPED = Symbol('ariadne server scoped');
+type TracedResponse = ServerResponse & { [SPAN]?: Span };
 
 function end(res: TracedResponse, aborted: boolean): void {
   const span = res[SPAN];
@@ -32,43 +29,46 @@ function end(res: TracedResponse, aborted: boolean): void {
   endServerSpan(span, res, aborted);
 }
 
-/**
- * Runs an emitter's listeners in its request's context: body chunks and 'close' arrive from the
- * socket, outside it. One shared function instead of a bound closure per listener.
- */
-function emitInContext(this: EventEmitter & Scoped, event: string | symbol, ...args: unknown[]): boolean {
-  if (event === 'close' && (this as TracedResponse)[SPAN] !== undefined) end(this as TracedResponse, !(this as ServerResponse).writableFinished);
-  const ctx = this[CONTEXT];
-  const emit = this[EMIT]!;
-  return ctx === undefined ? emit.call(this, event, ...args) : context.with(ctx, emit, this, event, ...args);
+function onResponseClose(this: TracedResponse): void {
+  end(this, !this.writableFinished);
 }
-
-function scope(emitter: EventEmitter & Scoped, ctx: Context): void {
-  emitter[CONTEXT] = ctx;
-  emitter[EMIT] = emitter.emit;
-  emitter.emit = emitInContext;
-}
-
-const SERVER_WRAPPED = Symbol('ariadne server emit');
 
 /**
  * Runs a server's 'request' listeners inside the request's context, which is released when they
  * return: entering it from the channel instead would leave it on the connection's parser, which
  * a keep-alive connection holds between requests.
  */
-function scopeRequests(server: Server & { [SERVER_WRAPPED]?: true }): void {
-  if (server[SERVER_WRAPPED]) return;
-  server[SERVER_WRAPPED] = true;
+function scopeRequests(server: Server & { [SCOPED]?: true }): void {
+  if (server[SCOPED]) return;
+  server[SCOPED] = true;
   const emit = server.emit as Emit;
   server.emit = function emitRequestInContext(this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    const ctx = event === 'request' || event === 'checkContinue' ? (args[0] as Scoped | undefined)?.[CONTEXT] : undefined;
+    const ctx = event === 'request' || event === 'checkContinue' ? emitsContext(args[0]) : undefined;
     return ctx === undefined ? emit.call(this, event, ...args) : context.with(ctx, emit, this, event, ...args);
   } as Emit;
 }
 
+const SET_TIMEOUT = Symbol('ariadne socket setTimeout');
+type ConnectionSocket = Socket & { [SET_TIMEOUT]?: Socket['setTimeout'] };
+
+function setTimeoutOutsideRequests(this: ConnectionSocket, ...args: unknown[]): Socket {
+  return context.with(ROOT_CONTEXT, this[SET_TIMEOUT] as (...a: unknown[]) => Socket, this, ...args);
+}
+
+/**
+ * Node arms a connection's keep-alive timer when a response finishes, inside the request's
+ * context: the timer would hold that context, span and all, while the connection idles. It is
+ * armed outside any request instead.
+ */
+function armTimersOutsideRequests(socket: ConnectionSocket): void {
+  if (socket[SET_TIMEOUT] !== undefined || typeof socket.setTimeout !== 'function') return;
+  socket[SET_TIMEOUT] = socket.setTimeout;
+  socket.setTimeout = setTimeoutOutsideRequests as Socket['setTimeout'];
+}
+
 function onRequestStart(message: unknown): void {
   try {
-    const { request, response, server } = message as RequestStart;
+    const { request, response, server, socket } = message as RequestStart;
     if (isTracingSuppressed(context.active())) return;
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const { name, attributes } = serverAttributes(request);
@@ -76,9 +76,11 @@ function onRequestStart(message: unknown): void {
     const ctx = trace.setSpan(parent, span);
     (response as TracedResponse)[SPAN] = span;
     setServerSpan(request, span, name);
-    scope(request, ctx);
-    scope(response, ctx);
+    bindEmits(request, ctx);
+    bindEmits(response, ctx);
+    response.once('close', onResponseClose);
     scopeRequests(server);
+    armTimersOutsideRequests(socket);
   } catch (err) {
     diag.error('ariadne: http server span not started', err);
   }
@@ -94,9 +96,9 @@ function onResponseFinish(message: unknown): void {
 
 /**
  * A SERVER span per request of every node:http and node:https server, started and ended by
- * Node's diagnostics channels; only the emit of the server, request and response objects is
- * scoped to the request's context. The span ends when the response finishes, or, marked aborted,
- * when the connection closes first.
+ * Node's diagnostics channels; only the emits of the server, request and response are scoped to
+ * the request's context. The span ends when the response finishes, or, marked aborted, when the
+ * connection closes first.
  */
 export function instrumentHttpServer(): void {
   subscribe('http.server.request.start', onRequestStart);

@@ -5,6 +5,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
+import { bindEmits } from './bind-emits.js';
 import { setMethod } from './http-attributes.js';
 
 type RequestFunction = typeof http.request;
@@ -33,7 +34,7 @@ function defaultPort(protocol: string): number {
  * Wraps `http.request` or `https.request` (the article's otelhttp.NewTransport): a CLIENT span
  * per request, its context injected into the request headers, ended when the response has been
  * read or the request fails. 4xx and 5xx answers mark the span as failed, as the HTTP
- * conventions ask of clients.
+ * conventions ask of clients. The request's and response's listeners run in the caller's context.
  */
 export function wrapHttpRequest<F extends RequestFunction>(request: F, options: WrapHttpRequestOptions = {}): F {
   const traced = function tracedRequest(this: unknown, ...args: unknown[]): ClientRequest {
@@ -82,7 +83,11 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
       span.end();
     };
     const req = context.with(ctx, () => (request as (...a: unknown[]) => ClientRequest).apply(this, callArgs));
+    // The response arrives on whatever socket the agent picked; its events, the callback among
+    // them, belong to the caller.
+    bindEmits(req, active);
     req.once('response', (res: IncomingMessage) => {
+      bindEmits(res, active);
       answered = true;
       const status = res.statusCode ?? 0;
       span.setAttribute('http.response.status_code', status);

@@ -6,6 +6,7 @@ import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
 import { setMethod, splitHostPort } from './http-attributes.js';
+import { setServerSpan } from './server-span.js';
 
 export interface WrapRequestListenerOptions {
   tracer?: Tracer;
@@ -70,6 +71,7 @@ export function wrapRequestListener<Req extends IncomingMessage, Res extends Ser
       parent,
     );
     const ctx = trace.setSpan(parent, span);
+    setServerSpan(req, span, name);
     context.bind(ctx, req);
     context.bind(ctx, res);
     let ended = false;

@@ -1,4 +1,4 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, diag, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
@@ -81,11 +81,19 @@ export function redisQueryText(command: string, args: readonly unknown[]): strin
 
 /**
  * A CLIENT span per the database semantic conventions, child of the active span; undefined
- * while tracing is suppressed. Named `{operation} {namespace}` (`SELECT shop`).
+ * while tracing is suppressed, or when `describe` throws (the call then runs untraced: the SDK
+ * never throws into the application). Named `{operation} {namespace}` (`SELECT shop`).
  */
-export function startDbSpan(call: DbCall): Span | undefined {
+export function startDbSpan(describe: () => DbCall): Span | undefined {
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
+  let call: DbCall;
+  try {
+    call = describe();
+  } catch (err) {
+    diag.debug('ariadne: database call not described; untraced', err);
+    return undefined;
+  }
   const attributes: Attributes = { 'db.system.name': call.system };
   if (call.namespace) attributes['db.namespace'] = call.namespace;
   if (call.operation) attributes['db.operation.name'] = call.operation;

@@ -37,17 +37,19 @@ export function instrumentIoredis(): void {
         if (typeof command !== 'object' || command === null || typeof command.name !== 'string' || traced.has(command) || isHandshake(this as IoredisClient, command.name)) {
           return sendCommand.apply(this, args);
         }
-        const options = (this as IoredisClient).options;
-        const operation = command.name.toUpperCase();
-        const span = startDbSpan({
-          system: 'redis',
-          operation,
-          name: operation,
-          query: redisQueryText(operation, command.args ?? []),
-          namespace: options?.db === undefined ? undefined : String(options.db),
-          host: options?.host,
-          port: options?.port,
-          user: options?.username,
+        const span = startDbSpan(() => {
+          const options = (this as IoredisClient).options;
+          const operation = command.name.toUpperCase();
+          return {
+            system: 'redis',
+            operation,
+            name: operation,
+            query: redisQueryText(operation, command.args ?? []),
+            namespace: options?.db === undefined ? undefined : String(options.db),
+            host: options?.host,
+            port: options?.port,
+            user: options?.username,
+          };
         });
         if (span === undefined) return sendCommand.apply(this, args);
         traced.add(command);

@@ -10,8 +10,10 @@ import { instrumentMysql2 } from './instrument-mysql2.js';
 
 type Callback = (err: Error | null, rows?: unknown) => void;
 interface Connection {
-  query(sql: unknown, values?: unknown, cb?: Callback): unknown;
-  execute(sql: unknown, values?: unknown, cb?: Callback): unknown;
+  query(sql: unknown, cb?: Callback): unknown;
+  query(sql: unknown, values: unknown, cb: Callback): unknown;
+  execute(sql: unknown, cb: Callback): unknown;
+  execute(sql: unknown, values: unknown, cb: Callback): unknown;
   end(cb?: () => void): void;
 }
 interface PromiseConnection {

@@ -39,16 +39,18 @@ function patch(mysql: Mysql2Exports): void {
   for (const method of ['query', 'execute']) {
     wrapMethod(owner(mysql.Connection?.prototype, method), method, (original) =>
       function (this: unknown, ...args: unknown[]) {
-        const config = (this as Mysql2Connection).config;
-        const text = textOf(args[0]);
-        const span = startDbSpan({
-          system: 'mysql',
-          operation: text === undefined ? undefined : sqlOperation(text),
-          query: text === undefined ? undefined : sanitizeSql(text, true),
-          namespace: config?.database,
-          host: config?.host,
-          port: config?.port,
-          user: config?.user,
+        const span = startDbSpan(() => {
+          const config = (this as Mysql2Connection).config;
+          const text = textOf(args[0]);
+          return {
+            system: 'mysql',
+            operation: text === undefined ? undefined : sqlOperation(text),
+            query: text === undefined ? undefined : sanitizeSql(text, true),
+            namespace: config?.database,
+            host: config?.host,
+            port: config?.port,
+            user: config?.user,
+          };
         });
         // A pool hands over a prepared Query command whose onResult is the caller's callback.
         const command = args[0] as { onResult?: unknown } | null;

@@ -13,13 +13,17 @@ interface QueryResult {
   rows: Record<string, unknown>[];
 }
 type Callback = (err: Error | null, result: QueryResult) => void;
-interface Client {
-  connect(): Promise<void>;
-  query(text: unknown, values?: unknown, cb?: Callback): Promise<QueryResult>;
+interface Queryable {
+  query(text: unknown, cb: Callback): void;
+  query(text: unknown, values: unknown, cb: Callback): void;
+  query(text: unknown, values?: unknown): Promise<QueryResult>;
   end(): Promise<void>;
 }
-interface Pool extends Client {
-  connect(): Promise<Client & { release(): void }>;
+interface Client extends Queryable {
+  connect(): Promise<void>;
+}
+interface Pool extends Queryable {
+  connect(): Promise<Queryable & { release(): void }>;
 }
 interface Pg {
   Client: new (config: object) => Client;

@@ -37,15 +37,17 @@ export function instrumentPg(): void {
     wrapMethod(pg.Client?.prototype, 'query', (query) =>
       function (this: unknown, ...args: unknown[]) {
         const client = this as PgClient;
-        const text = textOf(args[0]);
-        const span = startDbSpan({
-          system: 'postgresql',
-          operation: text === undefined ? undefined : sqlOperation(text),
-          query: text === undefined ? undefined : sanitizeSql(text),
-          namespace: client.database,
-          host: client.host,
-          port: client.port,
-          user: client.user,
+        const span = startDbSpan(() => {
+          const text = textOf(args[0]);
+          return {
+            system: 'postgresql',
+            operation: text === undefined ? undefined : sqlOperation(text),
+            query: text === undefined ? undefined : sanitizeSql(text),
+            namespace: client.database,
+            host: client.host,
+            port: client.port,
+            user: client.user,
+          };
         });
         const config = args[0] as { callback?: unknown; submit?: unknown } | null;
         if (span === undefined || typeof config !== 'object' || config === null || typeof config.callback !== 'function') {

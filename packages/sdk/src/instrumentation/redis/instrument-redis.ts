@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
+import { context } from '@opentelemetry/api';
 import { onModuleLoad } from '../module-hook.js';
 import { callWithSpan, endDbSpan, redisQueryText, startDbSpan } from '../db/db-span.js';
 import type { DbCall } from '../db/db-span.js';
 import { wrapMethod } from '../wrap-method.js';
-import { context } from '@opentelemetry/api';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 type RedisArgs = readonly unknown[];
@@ -15,7 +15,7 @@ interface RedisClientOptions {
 }
 
 interface RedisClientClass {
-  prototype: Record<string, unknown>;
+  prototype: Record<string | symbol, unknown>;
 }
 
 interface V4Command {
@@ -45,11 +45,15 @@ function commandText(args: RedisArgs): { operation: string; query: string } {
 }
 
 /** Runs `invoke` (which returns a promise) under a span ended when the promise settles. */
-function traced(call: DbCall, invoke: () => unknown): unknown {
-  const span = startDbSpan(call);
+function traced(describe: () => DbCall, invoke: () => unknown): unknown {
+  const span = startDbSpan(describe);
   if (span === undefined) return invoke();
-  const result = callWithSpan(span, context.active(), [], invoke) as Promise<unknown>;
-  result.then(
+  const result = callWithSpan(span, context.active(), [], invoke);
+  if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') {
+    endDbSpan(span);
+    return result;
+  }
+  (result as PromiseLike<unknown>).then(
     () => endDbSpan(span),
     (err: unknown) => endDbSpan(span, err),
   );
@@ -62,8 +66,8 @@ function wrapBatch(operation: (args: unknown[]) => 'MULTI' | 'PIPELINE') {
     function (this: unknown, ...args: unknown[]) {
       const commands = args[0] as { args: RedisArgs }[] | undefined;
       if (!Array.isArray(commands) || commands.length === 0) return original.apply(this, args);
-      const query = commands.map((c) => commandText(c.args).query).join('\n');
-      return traced(callOf(this, operation(args), query, commands.length), () => original.apply(this, args));
+      const describe = () => callOf(this, operation(args), commands.map((c) => commandText(c.args).query).join('\n'), commands.length);
+      return traced(describe, () => original.apply(this, args));
     };
 }
 
@@ -71,8 +75,11 @@ function wrapSendCommand(original: AnyFunction): AnyFunction {
   return function (this: unknown, ...args: unknown[]) {
     const redisArgs = args[0];
     if (!Array.isArray(redisArgs) || redisArgs.length === 0) return original.apply(this, args);
-    const { operation, query } = commandText(redisArgs);
-    return traced(callOf(this, operation, query), () => original.apply(this, args));
+    const describe = () => {
+      const { operation, query } = commandText(redisArgs);
+      return callOf(this, operation, query);
+    };
+    return traced(describe, () => original.apply(this, args));
   };
 }
 
@@ -99,14 +106,12 @@ function patchV4(RedisClient: RedisClientClass, require: NodeJS.Require): void {
     commands,
     executor: function (this: unknown, ...args: unknown[]) {
       const [command, commandArgs] = args as [V4Command, unknown[]];
-      let redisArgs: RedisArgs;
-      try {
-        redisArgs = command.transformArguments(...commandArgs);
-      } catch {
-        return executor.apply(this, args); // invalid arguments: the command reports them itself
-      }
-      const { operation, query } = commandText(redisArgs);
-      return traced(callOf(this, operation, query), () => executor.apply(this, args));
+      // Invalid arguments throw here: the call then runs untraced and reports them itself.
+      const describe = () => {
+        const { operation, query } = commandText(command.transformArguments(...commandArgs));
+        return callOf(this, operation, query);
+      };
+      return traced(describe, () => executor.apply(this, args));
     },
   });
   Object.defineProperty(RedisClient.prototype, ATTACHED, { value: true });

@@ -107,6 +107,19 @@ for (const [version, packageName] of [
       assert.equal(span.events?.[0]?.name, 'exception');
     });
 
+    if (version === '4') {
+      it('makes one span for an isolated command, which node-redis 4 runs again on a pooled client', async () => {
+        const redis4 = createRequire(import.meta.url)('redis4') as { commandOptions(o: object): object };
+        const isolatedGet = client.get as unknown as (options: object, key: string) => Promise<unknown>;
+        await isolatedGet.call(client, redis4.commandOptions({ isolated: true }), 'user:1');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.deepEqual(
+          tracing.clientSpans().map((s) => s.name),
+          ['GET'],
+        );
+      });
+    }
+
     it('makes one span for a MULTI transaction and one for a pipeline, with their commands', async () => {
       let parentId = '';
       await tracing.inParent('batch', async (parent) => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { onModuleLoad } from '../module-hook.js';
 import { callWithSpan, endDbSpan, redisQueryText, startDbSpan } from '../db/db-span.js';
 import type { DbCall } from '../db/db-span.js';
@@ -23,6 +24,7 @@ interface V4Command {
 }
 
 const ATTACHED = Symbol.for('ariadne.redis.commands');
+const redisSpans = new WeakSet<Span>();
 
 function callOf(client: unknown, operation: string, query: string, batchSize?: number): DbCall {
   const options = (client as { options?: RedisClientOptions }).options;
@@ -46,8 +48,12 @@ function commandText(args: RedisArgs): { operation: string; query: string } {
 
 /** Runs `invoke` (which returns a promise) under a span ended when the promise settles. */
 function traced(describe: () => DbCall, invoke: () => unknown): unknown {
+  // node-redis 4 runs an isolated command again on a pooled client: one span for both.
+  const active = trace.getActiveSpan();
+  if (active !== undefined && redisSpans.has(active)) return invoke();
   const span = startDbSpan(describe);
   if (span === undefined) return invoke();
+  redisSpans.add(span);
   const result = callWithSpan(span, context.active(), [], invoke);
   if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') {
     endDbSpan(span);

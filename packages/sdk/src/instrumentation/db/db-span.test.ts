@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { redisQueryText, sanitizeSql, sqlOperation } from './db-span.js';
+import { after, before, describe, it } from 'node:test';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { endDbSpan, redisQueryText, resetDbSemconvChoice, sanitizeSql, sqlOperation, startDbSpan } from './db-span.js';
+import { startDbTestTracing } from './testing/db-test-tracing.js';
+import type { DbTestTracing } from './testing/db-test-tracing.js';
 
 describe('sanitizeSql', () => {
   it('replaces string, numeric and hex literals, keeps identifiers and placeholders', () => {
@@ -39,5 +42,55 @@ describe('redisQueryText', () => {
     assert.equal(redisQueryText('AUTH', ['password']), 'AUTH ?');
     assert.equal(redisQueryText('AUTH', ['user', 'password']), 'AUTH ? ?');
     assert.equal(redisQueryText('HELLO', ['3', 'AUTH', 'u', 'p']), 'HELLO ? ? ? ?');
+  });
+});
+
+describe('startDbSpan', () => {
+  let tracing: DbTestTracing;
+  before(() => {
+    tracing = startDbTestTracing();
+  });
+  after(async () => {
+    delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
+    resetDbSemconvChoice();
+    await tracing.shutdown();
+  });
+  const call = () => ({ system: 'postgresql', operation: 'SELECT', query: 'SELECT ?', namespace: 'shop', host: 'db', port: 5432, user: 'app' });
+
+  it('emits the stable names and the older ones by default, only the stable ones with OTEL_SEMCONV_STABILITY_OPT_IN=database', () => {
+    tracing.exporter.reset();
+    resetDbSemconvChoice();
+    endDbSpan(startDbSpan(call)!);
+    process.env.OTEL_SEMCONV_STABILITY_OPT_IN = 'http,database';
+    resetDbSemconvChoice();
+    endDbSpan(startDbSpan(call)!);
+    const [both, stable] = tracing.clientSpans();
+    assert.equal(both.kind, SpanKind.CLIENT);
+    assert.equal(both.name, 'SELECT shop');
+    assert.deepEqual(Object.keys(tracing.attrs(both)).sort(), [
+      'db.name', 'db.namespace', 'db.operation.name', 'db.query.text', 'db.statement', 'db.system', 'db.system.name', 'db.user',
+      'net.peer.name', 'net.peer.port', 'server.address', 'server.port',
+    ]);
+    assert.deepEqual(Object.keys(tracing.attrs(stable)).sort(), ['db.namespace', 'db.operation.name', 'db.query.text', 'db.system.name', 'server.address', 'server.port']);
+  });
+
+  it('leaves the call untraced when describing it throws', () => {
+    assert.equal(
+      startDbSpan(() => {
+        throw new Error('odd arguments');
+      }),
+      undefined,
+    );
+  });
+
+  it('ends a span once, failed with the error', () => {
+    tracing.exporter.reset();
+    const span = startDbSpan(call)!;
+    endDbSpan(span, Object.assign(new Error('relation "x" does not exist'), { code: '42P01', severity: 'ERROR' }));
+    endDbSpan(span);
+    const [ended] = tracing.clientSpans();
+    assert.equal(tracing.clientSpans().length, 1);
+    assert.equal(ended.statusCode, SpanStatusCode.ERROR);
+    assert.equal(tracing.attrs(ended)['db.response.status_code'], '42P01');
   });
 });

@@ -35,8 +35,9 @@ function callOf(client: unknown, operation: string, query: string, batchSize?: n
     query,
     batchSize,
     namespace: options?.database === undefined ? undefined : String(options.database),
-    host: options?.socket?.host ?? options?.socket?.path,
-    port: options?.socket?.port,
+    // node-redis connects to localhost:6379 unless told otherwise.
+    host: options?.socket?.path ?? options?.socket?.host ?? 'localhost',
+    port: options?.socket?.path === undefined ? (options?.socket?.port ?? 6379) : undefined,
     user: options?.username,
   };
 }

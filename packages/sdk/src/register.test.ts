@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -187,6 +188,43 @@ describe('node --require @ariadne/sdk/register (CommonJS app, through NODE_OPTIO
     app.child.kill('SIGINT');
     assert.deepEqual(await app.exit, { code: null, signal: 'SIGINT' });
     assertTraces(ofService('cjs-app'), sent);
+  });
+});
+
+describe('register with https', () => {
+  it('traces https servers, https.request and fetch over TLS', async (t) => {
+    const dir = bundles.esm.replace(/register\.mjs$/, '');
+    const [key, cert] = [`${dir}key.pem`, `${dir}cert.pem`];
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    } catch {
+      return t.skip('no openssl to make a certificate');
+    }
+    const env = envFor('https-app', { TLS_KEY: key, TLS_CERT: cert, NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+    const app = await startApp(['--no-warnings', '--import', bundles.esm], fixture('https-app.mjs'), env);
+    const traceId = randomBytes(16).toString('hex');
+    const { header, parentId } = traceparent(traceId);
+    await new Promise<void>((resolve, reject) =>
+      httpsRequest({ host: '127.0.0.1', port: app.ready.port, path: '/a', headers: { traceparent: header }, rejectUnauthorized: false }, (res) =>
+        res.resume().on('end', resolve),
+      )
+        .on('error', reject)
+        .end(),
+    );
+    app.child.kill('SIGTERM');
+    await app.exit;
+    const spans = ofService('https-app');
+    assert.ok(spans.every((s) => s.traceId === traceId));
+    const root = spans.find((s) => s.parentSpanId === parentId)!;
+    assert.equal(root.attributes['url.scheme'], 'https');
+    const clients = spans.filter((s) => s.kind === CLIENT);
+    assert.deepEqual(clients.map((c) => c.attributes['url.full']), [`https://127.0.0.1:${app.ready.port}/b`, `https://127.0.0.1:${app.ready.port}/b`]);
+    for (const client of clients) {
+      assert.equal(client.parentSpanId, root.spanId);
+      const b = spans.find((s) => s.kind === SERVER && s.parentSpanId === client.spanId);
+      assert.equal(b?.attributes['url.scheme'], 'https');
+    }
+    assert.equal(spans.length, 5);
   });
 });
 

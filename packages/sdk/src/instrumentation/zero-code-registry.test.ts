@@ -25,7 +25,8 @@ describe('onModuleLoad', () => {
       throw new Error('patcher bug');
     });
     const require = createRequire(import.meta.url);
-    await import('ms');
+    const ms = 'ms'; // a CommonJS package without types
+    await import(ms);
     require('ms');
     assert.deepEqual(seen, ['function path true']);
     assert.equal(typeof require('vary'), 'function');

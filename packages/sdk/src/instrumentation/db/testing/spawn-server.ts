@@ -22,6 +22,10 @@ export async function spawnServer(command: string, args: string[], port: number,
   child.once('error', (err: NodeJS.ErrnoException) => {
     failure = err.code === 'ENOENT' ? new Error(`${command} not found: ${missing}`) : err;
   });
+  // A test process that exits without stopping its server (a crash, a timeout) takes it along.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const stop = async () => {
     if (failure || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');

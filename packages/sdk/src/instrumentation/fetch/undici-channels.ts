@@ -43,23 +43,31 @@ export function instrumentUndici(): void {
     }
   });
   subscribe('undici:request:headers', (message) => {
-    const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
-    const span = spans.get(request);
-    if (span === undefined) return;
-    spans.delete(request);
-    span.setAttribute('http.response.status_code', response.statusCode);
-    if (response.statusCode >= 400) {
-      span.setAttribute('error.type', String(response.statusCode));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+    try {
+      const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
+      const span = spans.get(request);
+      if (span === undefined) return;
+      spans.delete(request);
+      span.setAttribute('http.response.status_code', response.statusCode);
+      if (response.statusCode >= 400) {
+        span.setAttribute('error.type', String(response.statusCode));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+    } catch (err) {
+      diag.error('ariadne: fetch span not ended', err);
     }
-    span.end();
   });
   subscribe('undici:request:error', (message) => {
-    const { request, error } = message as { request: UndiciRequest; error: unknown };
-    const span = spans.get(request);
-    if (span === undefined) return;
-    spans.delete(request);
-    recordError(span, error);
-    span.end();
+    try {
+      const { request, error } = message as { request: UndiciRequest; error: unknown };
+      const span = spans.get(request);
+      if (span === undefined) return;
+      spans.delete(request);
+      recordError(span, error);
+      span.end();
+    } catch (err) {
+      diag.error('ariadne: fetch span not ended', err);
+    }
   });
 }

@@ -8,6 +8,7 @@ import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { bindEmits, emitsContext } from './bind-emits.js';
 import { setServerSpan } from './server-span.js';
+import { armTimersOutsideRequests } from './socket-timers.js';
 import { endServerSpan, serverAttributes } from './wrap-request-listener.js';
 
 interface RequestStart {
@@ -46,24 +47,6 @@ function scopeRequests(server: Server & { [SCOPED]?: true }): void {
     const ctx = event === 'request' || event === 'checkContinue' ? emitsContext(args[0]) : undefined;
     return ctx === undefined ? emit.call(this, event, ...args) : context.with(ctx, emit, this, event, ...args);
   } as Emit;
-}
-
-const SET_TIMEOUT = Symbol('ariadne socket setTimeout');
-type ConnectionSocket = Socket & { [SET_TIMEOUT]?: Socket['setTimeout'] };
-
-function setTimeoutOutsideRequests(this: ConnectionSocket, ...args: unknown[]): Socket {
-  return context.with(ROOT_CONTEXT, this[SET_TIMEOUT] as (...a: unknown[]) => Socket, this, ...args);
-}
-
-/**
- * Node arms a connection's keep-alive timer when a response finishes, inside the request's
- * context: the timer would hold that context, span and all, while the connection idles. It is
- * armed outside any request instead.
- */
-function armTimersOutsideRequests(socket: ConnectionSocket): void {
-  if (socket[SET_TIMEOUT] !== undefined || typeof socket.setTimeout !== 'function') return;
-  socket[SET_TIMEOUT] = socket.setTimeout;
-  socket.setTimeout = setTimeoutOutsideRequests as Socket['setTimeout'];
 }
 
 function onRequestStart(message: unknown): void {

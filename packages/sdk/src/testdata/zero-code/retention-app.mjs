@@ -1,6 +1,7 @@
 // Fixture for register.test.ts, run with --expose-gc: does a request's context outlive it while
 // its keep-alive connection stays open? /track registers the request's span; /check, on another
-// connection, collects garbage and answers whether that span was freed.
+// connection, collects garbage and answers whether that span was freed. /track also calls
+// /pong through a keep-alive agent, whose pooled socket stays open too.
 /* global gc, setTimeout */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,10 @@ const kept = [];
 let keptFreed = false;
 const control = new FinalizationRegistry(() => (keptFreed = true));
 
+const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
+
 const server = http.createServer(async (req, res) => {
+  if (req.url === '/pong') return res.end('pong');
   if (req.url === '/track') {
     const span = trace.getActiveSpan();
     if (span === undefined || !span.isRecording()) throw new Error('no active server span');
@@ -20,7 +24,10 @@ const server = http.createServer(async (req, res) => {
     const held = {};
     kept.push(held);
     control.register(held, 'held');
-    setTimeout(() => res.end('tracked'), 5);
+    http.get({ host: '127.0.0.1', port: server.address().port, path: '/pong', agent }, (pong) => {
+      pong.resume();
+      pong.on('end', () => setTimeout(() => res.end('tracked'), 5));
+    });
     return;
   }
   // The batch processor exports, then drops, the span; Node's Date-header cache timer, armed

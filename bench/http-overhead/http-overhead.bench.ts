@@ -34,10 +34,10 @@ const { values: flags } = parseArgs({
   },
 });
 const opt = (flag: string | undefined, env: string, dflt: number) => Number(flag ?? process.env[env] ?? dflt);
-const DURATION = opt(flags.duration, 'BENCH_DURATION', 5); // seconds measured per load run
-const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 2); // seconds of load dropped before each
-const REPS = opt(flags.reps, 'BENCH_REPS', 3);
-const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 10); // per variant per rep
+const DURATION = opt(flags.duration, 'BENCH_DURATION', 3); // seconds measured per load run
+const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 1); // seconds of load dropped before each
+const REPS = opt(flags.reps, 'BENCH_REPS', 4);
+const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 5); // per variant per rep
 const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 10);
 const SERVER_CORE = '1';
 const LOAD_CORE = '0';
@@ -46,42 +46,61 @@ interface Variant {
   name: string;
   nodeArgs: string[];
   traced: boolean;
+  /** Which configuration environment the preload reads. */
+  env: 'none' | 'otel' | 'datadog';
 }
 
 const ALL_VARIANTS: Variant[] = [
-  { name: 'untraced', nodeArgs: [], traced: false },
-  { name: 'Ariadne', nodeArgs: ['--import', '@ariadne/sdk/register'], traced: true },
-  { name: 'OpenTelemetry', nodeArgs: ['--require', '@opentelemetry/auto-instrumentations-node/register'], traced: true },
-  { name: 'dd-trace', nodeArgs: ['--require', 'dd-trace/init'], traced: true },
+  { name: 'untraced', nodeArgs: [], traced: false, env: 'none' },
+  { name: 'Ariadne', nodeArgs: ['--import', '@ariadne/sdk/register'], traced: true, env: 'otel' },
+  { name: 'OpenTelemetry', nodeArgs: ['--require', '@opentelemetry/auto-instrumentations-node/register'], traced: true, env: 'otel' },
+  { name: 'dd-trace', nodeArgs: ['--require', 'dd-trace/init'], traced: true, env: 'datadog' },
 ];
 const wanted = (flags.variants ?? process.env.BENCH_VARIANTS)?.split(',').map((s) => s.trim().toLowerCase());
 const variants = ALL_VARIANTS.filter((v) => !v.traced || !wanted || wanted.includes(v.name.toLowerCase()));
 
-/** The same sampling and batching for every tracer: every request traced, OTel SDK defaults. */
-function tracerEnv(sink: SpanSink, service: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_OPTIONS: '',
-    OTEL_SERVICE_NAME: service,
-    OTEL_TRACES_SAMPLER: 'always_on',
-    OTEL_PROPAGATORS: 'tracecontext,baggage',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_LOGS_EXPORTER: 'none',
-    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    OTEL_BSP_SCHEDULE_DELAY: '5000',
-    OTEL_BSP_MAX_QUEUE_SIZE: '2048',
-    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512',
-    // The cloud detectors would probe metadata endpoints that do not exist here.
-    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
-    DD_SERVICE: service,
-    DD_TRACE_AGENT_URL: sink.url,
-    DD_TRACE_STARTUP_LOGS: 'false',
-    // Endpoints of the real agent that the sink does not stand in for.
-    DD_REMOTE_CONFIGURATION_ENABLED: 'false',
-    DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
-  };
+/** This environment without any tracer configuration or NODE_OPTIONS. */
+function untracedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(OTEL_|DD_)/.test(k)) env[k] = v;
+  env.NODE_OPTIONS = '';
+  return env;
+}
+
+/**
+ * Each tracer configured by its own environment only (dd-trace also reads OTEL_* variables and
+ * would, for example, export OTLP elsewhere): every request traced, exported to the sink, the
+ * OpenTelemetry SDK's batching defaults spelled out for Ariadne and OpenTelemetry alike.
+ */
+function tracerEnv(variant: Variant, sink: SpanSink, service: string): NodeJS.ProcessEnv {
+  const env = untracedEnv();
+  if (variant.env === 'otel') {
+    Object.assign(env, {
+      OTEL_SERVICE_NAME: service,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_PROPAGATORS: 'tracecontext,baggage',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_BSP_SCHEDULE_DELAY: '5000',
+      OTEL_BSP_MAX_QUEUE_SIZE: '2048',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512',
+      // The cloud detectors would probe metadata endpoints that do not exist here.
+      OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+    });
+  } else if (variant.env === 'datadog') {
+    Object.assign(env, {
+      DD_SERVICE: service,
+      DD_TRACE_AGENT_URL: sink.url,
+      DD_TRACE_STARTUP_LOGS: 'false',
+      // Endpoints of the real agent that the sink does not stand in for.
+      DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+      DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+    });
+  }
+  return env;
 }
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -107,7 +126,7 @@ interface Proc {
 }
 
 async function startServer(variant: Variant, sink: SpanSink, service: string, port: number, upstream?: string): Promise<Proc> {
-  const env = { ...tracerEnv(sink, service), PORT: String(port), ...(upstream ? { UPSTREAM: upstream } : {}) };
+  const env = { ...tracerEnv(variant, sink, service), PORT: String(port), ...(upstream ? { UPSTREAM: upstream } : {}) };
   const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...variant.nodeArgs, serverScript], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
@@ -152,12 +171,24 @@ interface LoadResult {
   non2xx: number;
 }
 
-function runLoad(url: string, onTick: () => void): Promise<LoadResult> {
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function runLoad(url: string, onMeasuring: () => void, onTick: () => void): Promise<LoadResult> {
   const args = ['-c', LOAD_CORE, process.execPath, '--import', 'tsx', loadScript, url, String(CONNECTIONS), String(WARMUP), String(DURATION)];
-  const child = spawn('taskset', args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('taskset', args, { cwd: root, env: untracedEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout.on('data', (c: Buffer) => {
+    const before = out;
+    out += c.toString();
+    if (!before.includes('measuring\n') && out.includes('measuring\n')) onMeasuring();
+  });
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const ticker = setInterval(onTick, 250);
   return new Promise((resolve, reject) => {
@@ -171,6 +202,8 @@ function runLoad(url: string, onTick: () => void): Promise<LoadResult> {
 
 interface ServeResult extends LoadResult {
   rssMb: number;
+  /** CPU time of the server process(es) per request in the measured window, µs. */
+  cpuUsPerRequest: number;
   spans: number;
   expectedSpans: number;
 }
@@ -190,13 +223,16 @@ async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Pr
     const front = await startServer(variant, sink, pair ? 'server-a' : 'hello', port, upstream);
     procs.unshift(front);
     let rss = 0;
-    const load = await runLoad(`http://127.0.0.1:${port}/`, () => {
+    let cpuAtStart = NaN;
+    const cpuNow = () => procs.reduce((a, p) => a + cpuMs(p.child.pid!), 0);
+    const load = await runLoad(`http://127.0.0.1:${port}/`, () => (cpuAtStart = cpuNow()), () => {
       try {
         rss = Math.max(rss, rssMb(front.child.pid!));
       } catch {
         // the process is gone; the load run will report it
       }
     });
+    const cpuUsPerRequest = ((cpuNow() - cpuAtStart) * 1000) / load.requests;
     for (const p of procs) await stopServer(p);
     await sleep(300);
     const spans = sink.spans() - spansBefore;
@@ -209,7 +245,7 @@ async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Pr
           `Server stderr:\n${procs.map((p) => p.stderr()).join('\n')}`,
       );
     }
-    return { ...load, rssMb: rss, spans, expectedSpans };
+    return { ...load, rssMb: rss, cpuUsPerRequest, spans, expectedSpans };
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   }
@@ -217,7 +253,7 @@ async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Pr
 
 /** Wall time of `node <preload> -e 0` on the server core, in ms. */
 async function measureStartup(variant: Variant, sink: SpanSink): Promise<number> {
-  const env = tracerEnv(sink, 'startup');
+  const env = tracerEnv(variant, sink, 'startup');
   const t0 = process.hrtime.bigint();
   const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...variant.nodeArgs, '-e', '0'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -250,6 +286,8 @@ async function main(): Promise<void> {
       `${CONNECTIONS} connections; ${STARTUP_RUNS} startup runs per variant per rep; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
   );
   try {
+    // One untimed start each first, so that no variant pays for a cold file cache in the table.
+    for (const v of variants) await measureStartup(v, sink);
     for (let rep = 0; rep < REPS; rep++) {
       const order = rotate(variants, rep);
       for (let i = 0; i < STARTUP_RUNS; i++) {
@@ -262,7 +300,7 @@ async function main(): Promise<void> {
           samples.get(v.name)![pair ? 'pair' : 'hello'].push(r);
           log(
             `rep ${rep + 1}/${REPS} ${pair ? 'A->B ' : 'hello'} ${v.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)} req/s  ` +
-              `p99 ${r.p99Ms.toFixed(2)} ms  RSS ${r.rssMb.toFixed(1)} MB  spans ${r.spans}/${r.expectedSpans}  (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+              `p99 ${r.p99Ms.toFixed(2)} ms  CPU ${r.cpuUsPerRequest.toFixed(1)} us/req  RSS ${r.rssMb.toFixed(1)} MB  spans ${r.spans}/${r.expectedSpans}  (${((Date.now() - started) / 1000).toFixed(0)} s)`,
           );
         }
       }
@@ -276,59 +314,76 @@ async function main(): Promise<void> {
 
 function printTable(samples: Map<string, Samples>): void {
   const base = samples.get('untraced')!;
-  const rows: string[][] = [];
-  const aims: string[][] = [];
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-  const perRepRatio = (s: ServeResult[], b: ServeResult[]) => median(s.map((r, i) => r.rps / b[i].rps));
-  const baseStartup = median(base.startup);
-  const baseRss = median(base.hello.map((r) => r.rssMb));
-  for (const v of variants) {
-    const s = samples.get(v.name)!;
-    const helloRatio = perRepRatio(s.hello, base.hello);
-    const pairRatio = perRepRatio(s.pair, base.pair);
-    const startup = median(s.startup);
-    const rss = median(s.hello.map((r) => r.rssMb));
-    const delivered = [...s.hello, ...s.pair].reduce((a, r) => a + r.spans, 0) / [...s.hello, ...s.pair].reduce((a, r) => a + r.expectedSpans, 0);
-    rows.push([
-      v.name,
-      f(median(s.hello.map((r) => r.rps))),
-      f(helloRatio, 2),
-      f(median(s.hello.map((r) => r.p99Ms)), 2),
-      f(median(s.pair.map((r) => r.rps))),
-      f(pairRatio, 2),
-      f(median(s.pair.map((r) => r.p99Ms)), 2),
-      f(startup, 1),
-      v.traced ? `+${f(startup - baseStartup, 1)}` : '',
-      f(rss, 1),
-      v.traced ? `+${f(rss - baseRss, 1)}` : '',
-      v.traced ? `${f(100 * delivered, 1)}%` : '',
-    ]);
-    if (v.traced) {
-      const mark = (ok: boolean) => (ok ? 'yes' : 'no');
-      aims.push([
+  const plus = (x: number, d = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
+  const pct = (x: number) => `${f(100 * x)}%`;
+  /** Median over reps of variant/untraced in the same rep. */
+  const perRep = (s: ServeResult[], b: ServeResult[], key: 'rps' | 'cpuUsPerRequest') => median(s.map((r, i) => r[key] / b[i][key]));
+  const table = (head: string[], body: string[][]) =>
+    [`| ${head.join(' | ')} |`, `| --- | ${head.slice(1).map(() => '---:').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const serveRows = (which: 'hello' | 'pair', withRss: boolean) =>
+    variants.map((v) => {
+      const s = samples.get(v.name)![which];
+      const b = base[which];
+      const row = [
         v.name,
-        `${f(100 * helloRatio)}% (${mark(helloRatio >= 0.8)})`,
-        `${f(100 * pairRatio)}% (${mark(pairRatio >= 0.85)})`,
-        `+${f(startup - baseStartup, 1)} ms (${mark(startup - baseStartup < 25)})`,
-        `+${f(rss - baseRss, 1)} MB (${mark(rss - baseRss < 15)})`,
-      ]);
-    }
-  }
-  const table = (head: string[], align: string[], body: string[][]) =>
-    [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+        f(median(s.map((r) => r.rps))),
+        f(perRep(s, b, 'rps'), 2),
+        f(median(s.map((r) => r.p50Ms)), 2),
+        f(median(s.map((r) => r.p99Ms)), 2),
+        f(median(s.map((r) => r.cpuUsPerRequest)), 1),
+        f(perRep(s, b, 'cpuUsPerRequest'), 2),
+      ];
+      if (withRss) row.push(f(median(s.map((r) => r.rssMb)), 1), v.traced ? plus(median(s.map((r) => r.rssMb)) - median(b.map((r) => r.rssMb))) : '');
+      const expected = s.reduce((a, r) => a + r.expectedSpans, 0);
+      row.push(v.traced ? pct(s.reduce((a, r) => a + r.spans, 0) / expected) : '');
+      return row;
+    });
+  const serveHead = ['variant', 'req/s', 'x untraced', 'p50 ms', 'p99 ms', 'server CPU us/req', 'x untraced'];
+  const baseStartup = median(base.startup);
+  const aims = variants
+    .filter((v) => v.traced)
+    .map((v) => {
+      const s = samples.get(v.name)!;
+      const hello = perRep(s.hello, base.hello, 'rps');
+      const helloCpu = 1 / perRep(s.hello, base.hello, 'cpuUsPerRequest');
+      const pair = perRep(s.pair, base.pair, 'rps');
+      const pairCpu = 1 / perRep(s.pair, base.pair, 'cpuUsPerRequest');
+      const startup = median(s.startup) - baseStartup;
+      const rss = median(s.hello.map((r) => r.rssMb)) - median(base.hello.map((r) => r.rssMb));
+      const ok = (b: boolean) => (b ? 'met' : 'missed');
+      return [
+        v.name,
+        `${pct(hello)} / ${pct(helloCpu)} (${ok(hello >= 0.8)} / ${ok(helloCpu >= 0.8)})`,
+        `${pct(pair)} / ${pct(pairCpu)} (${ok(pair >= 0.85)} / ${ok(pairCpu >= 0.85)})`,
+        `${plus(startup)} ms (${ok(startup < 25)})`,
+        `${plus(rss)} MB (${ok(rss < 15)})`,
+      ];
+    });
   const out = [
-    `http-overhead: ${REPS} reps, ${WARMUP}s warm-up + ${DURATION}s per load run, ${CONNECTIONS} connections, ` +
-      `${REPS * STARTUP_RUNS} startup runs per variant; medians, ratios to untraced per rep then median`,
+    `http-overhead: ${REPS} reps, ${WARMUP} s warm-up + ${DURATION} s per load run, ${CONNECTIONS} connections, ` +
+      `${REPS * STARTUP_RUNS} startup runs per variant; medians; "x untraced" is the median over reps of the ratio ` +
+      `to the untraced run of the same rep; loadavg at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    '',
+    'Hello-world server (one process on one core):',
+    '',
+    table([...serveHead, 'RSS MB under load', 'added', 'spans delivered'], serveRows('hello', true)),
+    '',
+    'serverA -> serverB (both on one core; A calls B with http.get per request; CPU is A + B):',
+    '',
+    table([...serveHead, 'spans delivered'], serveRows('pair', false)),
+    '',
+    'Startup, `node <preload> -e 0` wall time:',
     '',
     table(
-      ['variant', 'hello req/s', 'x untraced', 'hello p99 ms', 'A->B req/s', 'x untraced', 'A->B p99 ms', 'startup ms', 'added', 'RSS MB under load', 'added', 'spans delivered'],
-      ['---', ...Array<string>(11).fill('---:')],
-      rows,
+      ['variant', 'median ms', 'added ms'],
+      variants.map((v) => [v.name, f(median(samples.get(v.name)!.startup), 1), v.traced ? plus(median(samples.get(v.name)!.startup) - baseStartup) : '']),
     ),
     '',
-    'Aims (issue 4): >=80% of untraced req/s on hello-world, >=85% on A->B, <25 ms added startup, <15 MB added RSS',
+    'Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (measured req/s / derived from server CPU per request), ' +
+      '<25 ms added startup, <15 MB added RSS:',
     '',
-    table(['variant', 'hello-world', 'A->B', 'startup', 'RSS'], ['---', '---:', '---:', '---:', '---:'], aims),
+    table(['variant', 'hello-world', 'A->B', 'startup', 'RSS'], aims),
   ];
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -1,8 +1,8 @@
 /**
  * The load generator of bench/http-overhead, run as its own process (pinned to the other core by
  * the bench): autocannon with keep-alive connections against one URL, a warm-up whose results are
- * dropped, then the measured window. Latencies are recorded from autocannon's response events at
- * 10 µs resolution (autocannon's own histogram keeps whole milliseconds). Prints one JSON line:
+ * dropped, then the measured window (announced by a line "measuring" on stdout). Latencies are recorded from autocannon's response events at
+ * 10 µs resolution (autocannon's own histogram keeps whole milliseconds). Ends with one JSON line:
  * { requests, rps, p50Ms, p99Ms, warmupRequests, errors, non2xx }.
  *
  * Usage: load.ts <url> <connections> <warmupSeconds> <seconds>
@@ -55,6 +55,7 @@ function percentile(p: number): number {
 }
 
 const warm = Number(warmupArg) > 0 ? await run(Number(warmupArg), false) : undefined;
+process.stdout.write('measuring\n');
 const result = await run(Number(secondsArg), true);
 const requests = result.requests.total;
 process.stdout.write(

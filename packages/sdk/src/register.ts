@@ -5,6 +5,7 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
 import { installInstrumentations, selectInstrumentations } from './instrumentation/auto-instrumentations.js';
+import { useContextManager } from './instrumentation/run-in-context.js';
 import { flushOnSignals } from './flush-on-signals.js';
 import { startTracing } from './start-tracing.js';
 
@@ -14,6 +15,7 @@ try {
   const contextManager = new AsyncLocalStorageContextManager();
   const handle = startTracing({ contextManager });
   if (handle.enabled) {
+    useContextManager(contextManager);
     installInstrumentations(selectInstrumentations(process.env), (ctx) => contextManager.enterWith(ctx));
     flushOnSignals(handle);
   }

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
+import { runInContext } from '../run-in-context.js';
 
 type Emit = EventEmitter['emit'];
 const CONTEXT = Symbol.for('ariadne.emit-context');
@@ -11,8 +11,9 @@ interface Bound {
   [EMIT]?: Emit;
 }
 
-function emitInContext(this: EventEmitter & Bound, event: string | symbol, ...args: unknown[]): boolean {
-  return context.with(this[CONTEXT]!, this[EMIT]!, this, event, ...args);
+function emitInContext(this: EventEmitter & Bound): boolean {
+  // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+  return runInContext(this[CONTEXT]!, this[EMIT]!, this, arguments);
 }
 
 /**

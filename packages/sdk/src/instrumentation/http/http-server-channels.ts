@@ -6,6 +6,7 @@ import { context, diag, propagation, ROOT_CONTEXT, SpanKind, trace } from '@open
 import type { Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
+import { runInContext } from '../run-in-context.js';
 import { bindEmits, emitsContext } from './bind-emits.js';
 import { setServerSpan } from './server-span.js';
 import { armTimersOutsideRequests } from './socket-timers.js';
@@ -43,9 +44,10 @@ function scopeRequests(server: Server & { [SCOPED]?: true }): void {
   if (server[SCOPED]) return;
   server[SCOPED] = true;
   const emit = server.emit as Emit;
-  server.emit = function emitRequestInContext(this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    const ctx = event === 'request' || event === 'checkContinue' ? emitsContext(args[0]) : undefined;
-    return ctx === undefined ? emit.call(this, event, ...args) : context.with(ctx, emit, this, event, ...args);
+  server.emit = function emitRequestInContext(this: Server, event: string | symbol, request?: unknown): boolean {
+    const ctx = event === 'request' || event === 'checkContinue' ? emitsContext(request) : undefined;
+    // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+    return ctx === undefined ? Reflect.apply(emit, this, arguments) : runInContext(ctx, emit, this, arguments);
   } as Emit;
 }
 

@@ -1,11 +1,13 @@
 import type { Socket } from 'node:net';
-import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { runInContext } from '../run-in-context.js';
 
 const SET_TIMEOUT = Symbol('ariadne socket setTimeout');
 type ConnectionSocket = Socket & { [SET_TIMEOUT]?: Socket['setTimeout'] };
 
-function setTimeoutOutsideRequests(this: ConnectionSocket, ...args: unknown[]): Socket {
-  return context.with(ROOT_CONTEXT, this[SET_TIMEOUT] as (...a: unknown[]) => Socket, this, ...args);
+function setTimeoutOutsideRequests(this: ConnectionSocket): Socket {
+  // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+  return runInContext(ROOT_CONTEXT, this[SET_TIMEOUT]!, this, arguments);
 }
 
 /**

@@ -38,7 +38,7 @@ const DURATION = opt(flags.duration, 'BENCH_DURATION', 3); // seconds measured p
 const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 1); // seconds of load dropped before each
 const REPS = opt(flags.reps, 'BENCH_REPS', 4);
 const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 5); // per variant per rep
-const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 10);
+const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 100); // enough to keep a server busy between scheduler slices
 const SERVER_CORE = '1';
 const LOAD_CORE = '0';
 

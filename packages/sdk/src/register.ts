@@ -16,7 +16,7 @@ try {
   const handle = startTracing({ contextManager });
   if (handle.enabled) {
     useContextManager(contextManager);
-    installInstrumentations(selectInstrumentations(process.env), (ctx) => contextManager.enterWith(ctx));
+    installInstrumentations(selectInstrumentations(process.env));
     flushOnSignals(handle);
   }
 } catch (err) {

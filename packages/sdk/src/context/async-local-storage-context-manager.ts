@@ -39,14 +39,6 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     return this.storage.run(context, Reflect.apply, fn, thisArg, args) as R;
   }
 
-  /**
-   * Makes `context` active for the rest of the current synchronous run and the async work it
-   * starts: for hooks that observe a call (diagnostics_channel) but cannot wrap it.
-   */
-  enterWith(context: Context): void {
-    this.storage.enterWith(context);
-  }
-
   bind<T>(context: Context, target: T): T {
     if (target instanceof EventEmitter) return this.bindEmitter(context, target) as T;
     if (typeof target === 'function') return this.bindFunction(context, target as unknown as Listener) as T;

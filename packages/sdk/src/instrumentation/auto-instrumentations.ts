@@ -1,38 +1,36 @@
 import { diag } from '@opentelemetry/api';
-import type { EnterContext } from './enter-context.js';
-// import { instrumentExpress } from './express/instrument-express.js';
+import { instrumentExpress } from './express/instrument-express.js';
 import { instrumentUndici } from './fetch/undici-channels.js';
-// import { instrumentFastify } from './fastify/instrument-fastify.js';
+import { instrumentFastify } from './fastify/instrument-fastify.js';
 import { instrumentHttpServer } from './http/http-server-channels.js';
 import { patchHttpClient } from './http/patch-http-client.js';
-// import { instrumentIoredis } from './ioredis/instrument-ioredis.js';
-// import { instrumentKoa } from './koa/instrument-koa.js';
-// import { instrumentMysql2 } from './mysql2/instrument-mysql2.js';
-// import { instrumentPg } from './pg/instrument-pg.js';
-// import { instrumentPino } from './pino/instrument-pino.js';
-// import { instrumentRedis } from './redis/instrument-redis.js';
-// import { instrumentWinston } from './winston/instrument-winston.js';
+import { instrumentIoredis } from './ioredis/instrument-ioredis.js';
+import { instrumentKoa } from './koa/instrument-koa.js';
+import { instrumentMysql2 } from './mysql2/instrument-mysql2.js';
+import { instrumentPg } from './pg/instrument-pg.js';
+import { instrumentPino } from './pino/instrument-pino.js';
+import { instrumentRedis } from './redis/instrument-redis.js';
+import { instrumentWinston } from './winston/instrument-winston.js';
 
 /**
  * Names as OpenTelemetry's auto-instrumentations use them in OTEL_NODE_*_INSTRUMENTATIONS. A
  * library's entry registers an onModuleLoad patcher, so it costs nothing until the app loads it.
- * (The commented entries land with their folders.)
  */
-const INSTRUMENTATIONS: Record<string, (enter: EnterContext) => void> = {
+const INSTRUMENTATIONS: Record<string, () => void> = {
   http: () => {
     instrumentHttpServer();
     patchHttpClient();
   },
   undici: instrumentUndici,
-  // express: instrumentExpress,
-  // fastify: instrumentFastify,
-  // koa: instrumentKoa,
-  // pg: instrumentPg,
-  // mysql2: instrumentMysql2,
-  // ioredis: instrumentIoredis,
-  // redis: instrumentRedis,
-  // pino: instrumentPino,
-  // winston: instrumentWinston,
+  express: instrumentExpress,
+  fastify: instrumentFastify,
+  koa: instrumentKoa,
+  pg: instrumentPg,
+  mysql2: instrumentMysql2,
+  ioredis: instrumentIoredis,
+  redis: instrumentRedis,
+  pino: instrumentPino,
+  winston: instrumentWinston,
 };
 
 function list(raw: string | undefined): string[] | undefined {
@@ -49,10 +47,10 @@ export function selectInstrumentations(env: Record<string, string | undefined>):
 }
 
 /** Installs the named instrumentations; library ones wait until the app loads their library. */
-export function installInstrumentations(names: string[], enter: EnterContext): void {
+export function installInstrumentations(names: string[]): void {
   for (const name of names) {
     try {
-      INSTRUMENTATIONS[name](enter);
+      INSTRUMENTATIONS[name]();
     } catch (err) {
       diag.error(`ariadne: instrumentation ${name} not installed`, err);
     }

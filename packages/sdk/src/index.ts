@@ -57,6 +57,7 @@ export { wrapRequestListener } from './instrumentation/http/wrap-request-listene
 export type { WrapRequestListenerOptions } from './instrumentation/http/wrap-request-listener.js';
 export { wrapHttpRequest, wrapHttpGet, tracedHttpRequest, tracedHttpGet } from './instrumentation/http/wrap-http-request.js';
 export type { WrapHttpRequestOptions } from './instrumentation/http/wrap-http-request.js';
+export { setHttpRoute, getServerSpan } from './instrumentation/http/server-span.js';
 export { wrapFetch, tracedFetch } from './instrumentation/fetch/wrap-fetch.js';
 export type { WrapFetchOptions } from './instrumentation/fetch/wrap-fetch.js';
 export { withSpan } from './instrumentation/with-span.js';

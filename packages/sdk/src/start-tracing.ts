@@ -1,5 +1,5 @@
 import { context, diag, propagation, trace } from '@opentelemetry/api';
-import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
+import type { Attributes, ContextManager, TextMapPropagator } from '@opentelemetry/api';
 import { readConfig } from './config.js';
 import { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
 import { BatchSpanProcessor } from './export/batch-span-processor.js';
@@ -20,6 +20,8 @@ export interface StartTracingOptions {
   resourceAttributes?: Attributes;
   sampler?: Sampler;
   propagator?: TextMapPropagator;
+  /** Replaces the AsyncLocalStorage context manager, e.g. one the caller keeps a handle on. */
+  contextManager?: ContextManager;
   spanLimits?: Partial<SpanLimits>;
   /** Replaces the OTLP/HTTP exporter under the batch processor. */
   exporter?: SpanExporter;
@@ -73,7 +75,7 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
   });
 
   const registered = {
-    context: context.setGlobalContextManager(new AsyncLocalStorageContextManager()),
+    context: context.setGlobalContextManager(options.contextManager ?? new AsyncLocalStorageContextManager()),
     propagation: propagation.setGlobalPropagator(options.propagator ?? config.propagator),
     trace: trace.setGlobalTracerProvider(provider),
   };

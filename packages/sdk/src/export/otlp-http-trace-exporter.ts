@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import { context, diag, ROOT_CONTEXT } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
 import type { RecordingSpan } from '../trace/recording-span.js';
@@ -14,7 +13,11 @@ import type { RetryPolicy } from './retry-policy.js';
 import { ExportResultCode } from './span-exporter.js';
 import type { ExportResult, SpanExporter } from './span-exporter.js';
 
-const gzip = promisify(gzipCallback);
+// zlib is loaded on first use: most exporters never compress, and register's startup stays small.
+async function gzip(body: Uint8Array): Promise<Uint8Array> {
+  const zlib = await import('node:zlib');
+  return promisify(zlib.gzip)(body);
+}
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type OtlpCompression = 'gzip' | 'none';

@@ -1,10 +1,11 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import * as http from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Attributes, Tracer } from '@opentelemetry/api';
+import { context, diag, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
+import { bindEmits } from './bind-emits.js';
 import { setMethod } from './http-attributes.js';
 
 type RequestFunction = typeof http.request;
@@ -12,6 +13,8 @@ type Callback = (res: IncomingMessage) => void;
 
 export interface WrapHttpRequestOptions {
   tracer?: Tracer;
+  /** The scheme when the arguments name none: `https:` for https.request. */
+  protocol?: 'http:' | 'https:';
 }
 
 function headersObject(headers: RequestOptions['headers']): OutgoingHttpHeaders {
@@ -27,50 +30,69 @@ function defaultPort(protocol: string): number {
   return protocol === 'https:' ? 443 : 80;
 }
 
+interface Prepared {
+  span: Span;
+  ctx: Context;
+  callArgs: unknown[];
+}
+
+/** The CLIENT span for request(...args), and the arguments that carry its context. */
+function prepare(args: unknown[], options: WrapHttpRequestOptions, active: Context): Prepared {
+  let url: URL | undefined;
+  let opts: RequestOptions;
+  let callback: Callback | undefined;
+  if (typeof args[0] === 'string' || args[0] instanceof URL) {
+    url = new URL(args[0]);
+    if (typeof args[1] === 'function') {
+      opts = {};
+      callback = args[1] as Callback;
+    } else {
+      opts = (args[1] as RequestOptions | undefined) ?? {};
+      callback = args[2] as Callback | undefined;
+    }
+  } else {
+    opts = (args[0] as RequestOptions | undefined) ?? {};
+    callback = args[1] as Callback | undefined;
+  }
+  const protocol = opts.protocol ?? url?.protocol ?? options.protocol ?? 'http:';
+  const host = opts.hostname ?? opts.host?.replace(/:\d+$/, '') ?? url?.hostname ?? 'localhost';
+  const port = Number(opts.port ?? (url?.port || defaultPort(protocol)));
+  const path = opts.path ?? (url ? url.pathname + url.search : '/');
+  const attributes: Attributes = {};
+  const name = setMethod(attributes, opts.method ?? 'GET');
+  attributes['server.address'] = host;
+  attributes['server.port'] = port;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const portPart = port === defaultPort(protocol) ? '' : `:${port}`;
+  attributes['url.full'] = `${protocol}//${hostPart}${portPart}${path}`;
+  const span = instrumentationTracer(options.tracer).startSpan(name, { kind: SpanKind.CLIENT, attributes }, active);
+  const ctx = trace.setSpan(active, span);
+  const headers = headersObject(opts.headers);
+  propagation.inject(ctx, headers);
+  const tracedOpts = { ...opts, headers };
+  const callArgs: unknown[] = url ? [url, tracedOpts] : [tracedOpts];
+  if (callback !== undefined) callArgs.push(callback);
+  return { span, ctx, callArgs };
+}
+
 /**
  * Wraps `http.request` or `https.request` (the article's otelhttp.NewTransport): a CLIENT span
  * per request, its context injected into the request headers, ended when the response has been
  * read or the request fails. 4xx and 5xx answers mark the span as failed, as the HTTP
- * conventions ask of clients.
+ * conventions ask of clients. The request's and response's listeners run in the caller's context.
  */
 export function wrapHttpRequest<F extends RequestFunction>(request: F, options: WrapHttpRequestOptions = {}): F {
   const traced = function tracedRequest(this: unknown, ...args: unknown[]): ClientRequest {
     const active = context.active();
     if (isTracingSuppressed(active)) return (request as (...a: unknown[]) => ClientRequest).apply(this, args);
-    let url: URL | undefined;
-    let opts: RequestOptions;
-    let callback: Callback | undefined;
-    if (typeof args[0] === 'string' || args[0] instanceof URL) {
-      url = new URL(args[0]);
-      if (typeof args[1] === 'function') {
-        opts = {};
-        callback = args[1] as Callback;
-      } else {
-        opts = (args[1] as RequestOptions | undefined) ?? {};
-        callback = args[2] as Callback | undefined;
-      }
-    } else {
-      opts = (args[0] as RequestOptions | undefined) ?? {};
-      callback = args[1] as Callback | undefined;
+    let prepared: Prepared;
+    try {
+      prepared = prepare(args, options, active);
+    } catch (err) {
+      diag.error('ariadne: http client span not started', err);
+      return (request as (...a: unknown[]) => ClientRequest).apply(this, args);
     }
-    const protocol = opts.protocol ?? url?.protocol ?? 'http:';
-    const host = opts.hostname ?? opts.host?.replace(/:\d+$/, '') ?? url?.hostname ?? 'localhost';
-    const port = Number(opts.port ?? (url?.port || defaultPort(protocol)));
-    const path = opts.path ?? (url ? url.pathname + url.search : '/');
-    const attributes: Attributes = {};
-    const name = setMethod(attributes, opts.method ?? 'GET');
-    attributes['server.address'] = host;
-    attributes['server.port'] = port;
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    const portPart = port === defaultPort(protocol) ? '' : `:${port}`;
-    attributes['url.full'] = `${protocol}//${hostPart}${portPart}${path}`;
-    const span = instrumentationTracer(options.tracer).startSpan(name, { kind: SpanKind.CLIENT, attributes }, active);
-    const ctx = trace.setSpan(active, span);
-    const headers = headersObject(opts.headers);
-    propagation.inject(ctx, headers);
-    const tracedOpts = { ...opts, headers };
-    const callArgs: unknown[] = url ? [url, tracedOpts] : [tracedOpts];
-    if (callback !== undefined) callArgs.push(callback);
+    const { span, ctx, callArgs } = prepared;
 
     let ended = false;
     let answered = false;
@@ -79,8 +101,20 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
       ended = true;
       span.end();
     };
-    const req = context.with(ctx, () => (request as (...a: unknown[]) => ClientRequest).apply(this, callArgs));
+    let req: ClientRequest;
+    try {
+      req = context.with(ctx, () => (request as (...a: unknown[]) => ClientRequest).apply(this, callArgs));
+    } catch (err) {
+      // The app's own mistake (a bad option): its error, as untraced.
+      recordError(span, err);
+      end();
+      throw err;
+    }
+    // The response arrives on whatever socket the agent picked; its events, the callback among
+    // them, belong to the caller.
+    bindEmits(req, active);
     req.once('response', (res: IncomingMessage) => {
+      bindEmits(res, active);
       answered = true;
       const status = res.statusCode ?? 0;
       span.setAttribute('http.response.status_code', status);

@@ -6,6 +6,7 @@ import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
 import { setMethod, splitHostPort } from './http-attributes.js';
+import { setServerSpan } from './server-span.js';
 
 export interface WrapRequestListenerOptions {
   tracer?: Tracer;
@@ -15,7 +16,7 @@ export interface WrapRequestListenerOptions {
   route?: (req: IncomingMessage) => string | undefined;
 }
 
-function serverAttributes(req: IncomingMessage): { name: string; attributes: Attributes } {
+export function serverAttributes(req: IncomingMessage): { name: string; attributes: Attributes } {
   const attributes: Attributes = {};
   const method = setMethod(attributes, req.method);
   const target = req.url ?? '/';
@@ -34,7 +35,7 @@ function serverAttributes(req: IncomingMessage): { name: string; attributes: Att
   return { name: method, attributes };
 }
 
-function endServerSpan(span: Span, res: ServerResponse, aborted: boolean): void {
+export function endServerSpan(span: Span, res: ServerResponse, aborted: boolean): void {
   const status = res.statusCode;
   span.setAttribute('http.response.status_code', status);
   if (status >= 500) {
@@ -70,6 +71,7 @@ export function wrapRequestListener<Req extends IncomingMessage, Res extends Ser
       parent,
     );
     const ctx = trace.setSpan(parent, span);
+    setServerSpan(req, span, name);
     context.bind(ctx, req);
     context.bind(ctx, res);
     let ended = false;

@@ -1,0 +1,394 @@
+/**
+ * bench/http-overhead: what zero-code tracing costs an HTTP service, untraced (the baseline) vs
+ * Ariadne (`--import @ariadne/sdk/register`) vs OpenTelemetry (`--require
+ * @opentelemetry/auto-instrumentations-node/register`, OTLP/HTTP protobuf) vs dd-trace (`--require
+ * dd-trace/init`), in one run with interleaved repetitions: requests/s and p99 latency of a
+ * hello-world server and of a serverA -> serverB pair, RSS under load, and the wall time of
+ * `node <preload> -e 0`. Servers run on core 1, the load generator and the span sink on core 0.
+ * Every traced variant samples every request and must deliver spans to the sink, or the bench
+ * fails. Progress on stderr, the table on stdout; see README.md.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startSpanSink } from './span-sink.js';
+import type { SpanSink } from './span-sink.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const serverScript = `${here}server.cjs`;
+const loadScript = `${here}load.ts`;
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    reps: { type: 'string' },
+    'startup-runs': { type: 'string' },
+    connections: { type: 'string' },
+    variants: { type: 'string' },
+  },
+});
+const opt = (flag: string | undefined, env: string, dflt: number) => Number(flag ?? process.env[env] ?? dflt);
+const DURATION = opt(flags.duration, 'BENCH_DURATION', 3); // seconds measured per load run
+const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 1); // seconds of load dropped before each
+const REPS = opt(flags.reps, 'BENCH_REPS', 4);
+const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 5); // per variant per rep
+const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 100); // enough to keep a server busy between scheduler slices
+const SERVER_CORE = '1';
+const LOAD_CORE = '0';
+
+interface Variant {
+  name: string;
+  nodeArgs: string[];
+  traced: boolean;
+  /** Which configuration environment the preload reads. */
+  env: 'none' | 'otel' | 'datadog';
+}
+
+const ALL_VARIANTS: Variant[] = [
+  { name: 'untraced', nodeArgs: [], traced: false, env: 'none' },
+  { name: 'Ariadne', nodeArgs: ['--import', '@ariadne/sdk/register'], traced: true, env: 'otel' },
+  { name: 'OpenTelemetry', nodeArgs: ['--require', '@opentelemetry/auto-instrumentations-node/register'], traced: true, env: 'otel' },
+  { name: 'dd-trace', nodeArgs: ['--require', 'dd-trace/init'], traced: true, env: 'datadog' },
+];
+const wanted = (flags.variants ?? process.env.BENCH_VARIANTS)?.split(',').map((s) => s.trim().toLowerCase());
+const variants = ALL_VARIANTS.filter((v) => !v.traced || !wanted || wanted.includes(v.name.toLowerCase()));
+
+/** This environment without any tracer configuration or NODE_OPTIONS. */
+function untracedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(OTEL_|DD_)/.test(k)) env[k] = v;
+  env.NODE_OPTIONS = '';
+  return env;
+}
+
+/**
+ * Each tracer configured by its own environment only (dd-trace also reads OTEL_* variables and
+ * would, for example, export OTLP elsewhere): every request traced, exported to the sink, the
+ * OpenTelemetry SDK's batching defaults spelled out for Ariadne and OpenTelemetry alike.
+ */
+function tracerEnv(variant: Variant, sink: SpanSink, service: string): NodeJS.ProcessEnv {
+  const env = untracedEnv();
+  if (variant.env === 'otel') {
+    Object.assign(env, {
+      OTEL_SERVICE_NAME: service,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_PROPAGATORS: 'tracecontext,baggage',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_BSP_SCHEDULE_DELAY: '5000',
+      OTEL_BSP_MAX_QUEUE_SIZE: '2048',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512',
+      // The cloud detectors would probe metadata endpoints that do not exist here.
+      OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+    });
+  } else if (variant.env === 'datadog') {
+    Object.assign(env, {
+      DD_SERVICE: service,
+      DD_TRACE_AGENT_URL: sink.url,
+      DD_TRACE_STARTUP_LOGS: 'false',
+      // Endpoints of the real agent that the sink does not stand in for.
+      DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+      DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+    });
+  }
+  return env;
+}
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+interface Proc {
+  child: ChildProcess;
+  stderr: () => string;
+}
+
+async function startServer(variant: Variant, sink: SpanSink, service: string, port: number, upstream?: string): Promise<Proc> {
+  const env = { ...tracerEnv(variant, sink, service), PORT: String(port), ...(upstream ? { UPSTREAM: upstream } : {}) };
+  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...variant.nodeArgs, serverScript], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${variant.name} ${service} did not listen within 30 s:\n${err}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      if (c.toString().includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${variant.name} ${service} exited (${code}) before listening:\n${err}`));
+    });
+  });
+  return { child, stderr: () => err };
+}
+
+async function stopServer(p: Proc): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Resident set of a process in MB, from /proc. */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface LoadResult {
+  requests: number;
+  warmupRequests: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function runLoad(url: string, onMeasuring: () => void, onTick: () => void): Promise<LoadResult> {
+  const args = ['-c', LOAD_CORE, process.execPath, '--import', 'tsx', loadScript, url, String(CONNECTIONS), String(WARMUP), String(DURATION)];
+  const child = spawn('taskset', args, { cwd: root, env: untracedEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const before = out;
+    out += c.toString();
+    if (!before.includes('measuring\n') && out.includes('measuring\n')) onMeasuring();
+  });
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const ticker = setInterval(onTick, 250);
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      clearInterval(ticker);
+      if (code !== 0) return reject(new Error(`load generator failed (${code}):\n${err}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult);
+    });
+  });
+}
+
+interface ServeResult extends LoadResult {
+  rssMb: number;
+  /** CPU time of the server process(es) per request in the measured window, µs. */
+  cpuUsPerRequest: number;
+  spans: number;
+  expectedSpans: number;
+}
+
+/** Starts the server(s), loads them, stops them (letting tracers flush) and counts spans. */
+async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Promise<ServeResult> {
+  const spansBefore = sink.spans();
+  const procs: Proc[] = [];
+  try {
+    let upstream: string | undefined;
+    if (pair) {
+      const portB = await freePort();
+      procs.push(await startServer(variant, sink, 'server-b', portB));
+      upstream = `http://127.0.0.1:${portB}/`;
+    }
+    const port = await freePort();
+    const front = await startServer(variant, sink, pair ? 'server-a' : 'hello', port, upstream);
+    procs.unshift(front);
+    let rss = 0;
+    let cpuAtStart = NaN;
+    const cpuNow = () => procs.reduce((a, p) => a + cpuMs(p.child.pid!), 0);
+    const load = await runLoad(`http://127.0.0.1:${port}/`, () => (cpuAtStart = cpuNow()), () => {
+      try {
+        rss = Math.max(rss, rssMb(front.child.pid!));
+      } catch {
+        // the process is gone; the load run will report it
+      }
+    });
+    const cpuUsPerRequest = ((cpuNow() - cpuAtStart) * 1000) / load.requests;
+    for (const p of procs) await stopServer(p);
+    await sleep(300);
+    const spans = sink.spans() - spansBefore;
+    const perRequest = pair ? 3 : 1; // A's server span, A's client span, B's server span
+    const expectedSpans = (load.requests + load.warmupRequests) * perRequest;
+    if (load.errors > 0 || load.non2xx > 0) log(`  warning: ${load.errors} errors, ${load.non2xx} non-2xx answers`);
+    if (variant.traced && spans === 0) {
+      throw new Error(
+        `${variant.name} delivered no spans to the sink (${pair ? 'A->B' : 'hello-world'}, ${load.requests} requests). ` +
+          `Server stderr:\n${procs.map((p) => p.stderr()).join('\n')}`,
+      );
+    }
+    return { ...load, rssMb: rss, cpuUsPerRequest, spans, expectedSpans };
+  } finally {
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  }
+}
+
+/** Wall time of `node <preload> -e 0` on the server core, in ms. */
+async function measureStartup(variant: Variant, sink: SpanSink): Promise<number> {
+  const env = tracerEnv(variant, sink, 'startup');
+  const t0 = process.hrtime.bigint();
+  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...variant.nodeArgs, '-e', '0'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await new Promise((r) => child.on('exit', r));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (code !== 0) throw new Error(`${variant.name}: node -e 0 exited ${code}:\n${err}`);
+  return ms;
+}
+
+interface Samples {
+  hello: ServeResult[];
+  pair: ServeResult[];
+  startup: number[];
+}
+
+function rotate<T>(xs: T[], by: number): T[] {
+  const k = by % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
+
+async function main(): Promise<void> {
+  // The bench process hosts the sink; it shares core 0 with the load generator.
+  execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
+  const sink = await startSpanSink();
+  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], startup: [] }]));
+  const started = Date.now();
+  log(
+    `http-overhead: ${REPS} reps x ${variants.length} variants; load ${WARMUP}s warm-up + ${DURATION}s, ` +
+      `${CONNECTIONS} connections; ${STARTUP_RUNS} startup runs per variant per rep; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
+  try {
+    // One untimed start each first, so that no variant pays for a cold file cache in the table.
+    for (const v of variants) await measureStartup(v, sink);
+    for (let rep = 0; rep < REPS; rep++) {
+      const order = rotate(variants, rep);
+      for (let i = 0; i < STARTUP_RUNS; i++) {
+        for (const v of i % 2 ? [...order].reverse() : order) samples.get(v.name)!.startup.push(await measureStartup(v, sink));
+      }
+      log(`rep ${rep + 1}/${REPS} startup: ${order.map((v) => `${v.name} ${median(samples.get(v.name)!.startup).toFixed(1)} ms`).join(', ')}`);
+      for (const pair of [false, true]) {
+        for (const v of pair ? [...order].reverse() : order) {
+          const r = await measureServe(v, sink, pair);
+          samples.get(v.name)![pair ? 'pair' : 'hello'].push(r);
+          log(
+            `rep ${rep + 1}/${REPS} ${pair ? 'A->B ' : 'hello'} ${v.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)} req/s  ` +
+              `p99 ${r.p99Ms.toFixed(2)} ms  CPU ${r.cpuUsPerRequest.toFixed(1)} us/req  RSS ${r.rssMb.toFixed(1)} MB  spans ${r.spans}/${r.expectedSpans}  (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          );
+        }
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  if (sink.badRequests() > 0) throw new Error(`the sink could not read ${sink.badRequests()} export requests`);
+  printTable(samples);
+}
+
+function printTable(samples: Map<string, Samples>): void {
+  const base = samples.get('untraced')!;
+  const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const plus = (x: number, d = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
+  const pct = (x: number) => `${f(100 * x)}%`;
+  /** Median over reps of variant/untraced in the same rep. */
+  const perRep = (s: ServeResult[], b: ServeResult[], key: 'rps' | 'cpuUsPerRequest') => median(s.map((r, i) => r[key] / b[i][key]));
+  const table = (head: string[], body: string[][]) =>
+    [`| ${head.join(' | ')} |`, `| --- | ${head.slice(1).map(() => '---:').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const serveRows = (which: 'hello' | 'pair', withRss: boolean) =>
+    variants.map((v) => {
+      const s = samples.get(v.name)![which];
+      const b = base[which];
+      const row = [
+        v.name,
+        f(median(s.map((r) => r.rps))),
+        f(perRep(s, b, 'rps'), 2),
+        f(median(s.map((r) => r.p50Ms)), 2),
+        f(median(s.map((r) => r.p99Ms)), 2),
+        f(median(s.map((r) => r.cpuUsPerRequest)), 1),
+        f(perRep(s, b, 'cpuUsPerRequest'), 2),
+      ];
+      if (withRss) row.push(f(median(s.map((r) => r.rssMb)), 1), v.traced ? plus(median(s.map((r) => r.rssMb)) - median(b.map((r) => r.rssMb))) : '');
+      const expected = s.reduce((a, r) => a + r.expectedSpans, 0);
+      row.push(v.traced ? pct(s.reduce((a, r) => a + r.spans, 0) / expected) : '');
+      return row;
+    });
+  const serveHead = ['variant', 'req/s', 'x untraced', 'p50 ms', 'p99 ms', 'server CPU us/req', 'x untraced'];
+  const baseStartup = median(base.startup);
+  const aims = variants
+    .filter((v) => v.traced)
+    .map((v) => {
+      const s = samples.get(v.name)!;
+      const hello = perRep(s.hello, base.hello, 'rps');
+      const helloCpu = 1 / perRep(s.hello, base.hello, 'cpuUsPerRequest');
+      const pair = perRep(s.pair, base.pair, 'rps');
+      const pairCpu = 1 / perRep(s.pair, base.pair, 'cpuUsPerRequest');
+      const startup = median(s.startup) - baseStartup;
+      const rss = median(s.hello.map((r) => r.rssMb)) - median(base.hello.map((r) => r.rssMb));
+      const ok = (b: boolean) => (b ? 'met' : 'missed');
+      return [
+        v.name,
+        `${pct(hello)} / ${pct(helloCpu)} (${ok(hello >= 0.8)} / ${ok(helloCpu >= 0.8)})`,
+        `${pct(pair)} / ${pct(pairCpu)} (${ok(pair >= 0.85)} / ${ok(pairCpu >= 0.85)})`,
+        `${plus(startup)} ms (${ok(startup < 25)})`,
+        `${plus(rss)} MB (${ok(rss < 15)})`,
+      ];
+    });
+  const out = [
+    `http-overhead: ${REPS} reps, ${WARMUP} s warm-up + ${DURATION} s per load run, ${CONNECTIONS} connections, ` +
+      `${REPS * STARTUP_RUNS} startup runs per variant; medians; "x untraced" is the median over reps of the ratio ` +
+      `to the untraced run of the same rep; loadavg at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    '',
+    'Hello-world server (one process on one core):',
+    '',
+    table([...serveHead, 'RSS MB under load', 'added', 'spans delivered'], serveRows('hello', true)),
+    '',
+    'serverA -> serverB (both on one core; A calls B with http.get per request; CPU is A + B):',
+    '',
+    table([...serveHead, 'spans delivered'], serveRows('pair', false)),
+    '',
+    'Startup, `node <preload> -e 0` wall time:',
+    '',
+    table(
+      ['variant', 'median ms', 'added ms'],
+      variants.map((v) => [v.name, f(median(samples.get(v.name)!.startup), 1), v.traced ? plus(median(samples.get(v.name)!.startup) - baseStartup) : '']),
+    ),
+    '',
+    'Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (measured req/s / derived from server CPU per request), ' +
+      '<25 ms added startup, <15 MB added RSS:',
+    '',
+    table(['variant', 'hello-world', 'A->B', 'startup', 'RSS'], aims),
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`http-overhead FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import { subscribe } from 'node:diagnostics_channel';
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { context, diag, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { isTracingSuppressed } from '../../context/suppress-tracing.js';
+import { instrumentationTracer } from '../instrumentation-tracer.js';
+import { runInContext } from '../run-in-context.js';
+import { bindEmits, emitsContext } from './bind-emits.js';
+import { setServerSpan } from './server-span.js';
+import { armTimersOutsideRequests } from './socket-timers.js';
+import { endServerSpan, serverAttributes } from './wrap-request-listener.js';
+
+interface RequestStart {
+  request: IncomingMessage;
+  response: ServerResponse;
+  server: Server;
+  socket: Socket;
+}
+
+type Emit = EventEmitter['emit'];
+const SPAN = Symbol('ariadne server span');
+const SCOPED = Symbol('ariadne server scoped');
+type TracedResponse = ServerResponse & { [SPAN]?: Span };
+
+function end(res: TracedResponse, aborted: boolean): void {
+  const span = res[SPAN];
+  if (span === undefined) return;
+  res[SPAN] = undefined;
+  endServerSpan(span, res, aborted);
+}
+
+function onResponseClose(this: TracedResponse): void {
+  end(this, !this.writableFinished);
+}
+
+/**
+ * Runs a server's 'request' listeners inside the request's context, which is released when they
+ * return: entering it from the channel instead would leave it on the connection's parser, which
+ * a keep-alive connection holds between requests.
+ */
+function scopeRequests(server: Server & { [SCOPED]?: true }): void {
+  if (server[SCOPED]) return;
+  server[SCOPED] = true;
+  const emit = server.emit as Emit;
+  server.emit = function emitRequestInContext(this: Server, event: string | symbol, request?: unknown): boolean {
+    const ctx = event === 'request' || event === 'checkContinue' ? emitsContext(request) : undefined;
+    // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+    return ctx === undefined ? Reflect.apply(emit, this, arguments) : runInContext(ctx, emit, this, arguments);
+  } as Emit;
+}
+
+function onRequestStart(message: unknown): void {
+  try {
+    const { request, response, server, socket } = message as RequestStart;
+    if (isTracingSuppressed(context.active())) return;
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const { name, attributes } = serverAttributes(request);
+    const span = instrumentationTracer(undefined).startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    const ctx = trace.setSpan(parent, span);
+    (response as TracedResponse)[SPAN] = span;
+    setServerSpan(request, span, name);
+    bindEmits(request, ctx);
+    bindEmits(response, ctx);
+    response.once('close', onResponseClose);
+    scopeRequests(server);
+    armTimersOutsideRequests(socket);
+  } catch (err) {
+    diag.error('ariadne: http server span not started', err);
+  }
+}
+
+function onResponseFinish(message: unknown): void {
+  try {
+    end((message as RequestStart).response, false);
+  } catch (err) {
+    diag.error('ariadne: http server span not ended', err);
+  }
+}
+
+/**
+ * A SERVER span per request of every node:http and node:https server, started and ended by
+ * Node's diagnostics channels; only the emits of the server, request and response are scoped to
+ * the request's context. The span ends when the response finishes, or, marked aborted, when the
+ * connection closes first.
+ */
+export function instrumentHttpServer(): void {
+  subscribe('http.server.request.start', onRequestStart);
+  subscribe('http.server.response.finish', onResponseFinish);
+}

@@ -1,0 +1,24 @@
+// `node --import @ariadne/sdk/register app.js` (or --require, or either in NODE_OPTIONS): traces
+// the app with no code change, configured by the OTEL_* environment. Never throws into the app.
+// The build bundles this entry with its dependencies, ESM and CommonJS (Node 20 cannot require
+// an ES module): one file loads faster and lighter than a module graph.
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
+import { installInstrumentations, selectInstrumentations } from './instrumentation/auto-instrumentations.js';
+import { useContextManager } from './instrumentation/run-in-context.js';
+import { flushOnSignals } from './flush-on-signals.js';
+import { startTracing } from './start-tracing.js';
+
+try {
+  const level = process.env.OTEL_LOG_LEVEL?.trim().toUpperCase();
+  if (level && level in DiagLogLevel) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[level as keyof typeof DiagLogLevel]);
+  const contextManager = new AsyncLocalStorageContextManager();
+  const handle = startTracing({ contextManager });
+  if (handle.enabled) {
+    useContextManager(contextManager);
+    installInstrumentations(selectInstrumentations(process.env));
+    flushOnSignals(handle);
+  }
+} catch (err) {
+  diag.error('ariadne: tracing not started; the app runs untraced', err);
+}

@@ -1,0 +1,25 @@
+// Fixture for register.test.ts: behaves the same with and without the register entry.
+// `throw`: throws at the top level; `missing`: loads libraries that are not installed;
+// `reject`: an unhandled rejection from inside a request handler.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+
+const mode = process.argv[2];
+if (mode === 'throw') throw new Error('app failed on purpose');
+if (mode === 'missing') {
+  const require = createRequire(import.meta.url);
+  for (const load of [() => require('pg-not-installed'), () => require('express/not-a-file')]) {
+    try {
+      load();
+    } catch (err) {
+      console.log(err.code);
+    }
+  }
+  await import('koa-not-installed').catch((err) => console.log(err.code));
+}
+if (mode === 'reject') {
+  const server = http.createServer(async () => {
+    throw new Error('handler failed on purpose');
+  });
+  server.listen(0, '127.0.0.1', () => http.get(`http://127.0.0.1:${server.address().port}/`).on('error', () => {}));
+}

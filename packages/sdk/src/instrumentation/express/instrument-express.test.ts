@@ -117,14 +117,17 @@ for (const [pkg, major] of [
       assert.equal(attrs(handler)['error.type'], 'TypeError');
     });
 
-    it('records a rejected async handler (express 5 passes it to next)', { skip: major === 4 }, async () => {
-      const res = await get(`${url}/reject`);
-      assert.deepEqual(JSON.parse(res.body), { handled: 'rejected' });
-      const { spans } = await serverTrace(exporter);
-      const handler = spans.find((s) => s.name === 'request handler - /reject')!;
-      assert.equal(handler.status.code, SpanStatusCode.ERROR);
-      assert.equal(attrs(handler)['error.type'], 'RangeError');
-    });
+    // Express 4 does not handle a rejected promise at all, so there is nothing to record there.
+    if (major === 5) {
+      it('records a rejected async handler (express 5 passes it to next)', async () => {
+        const res = await get(`${url}/reject`);
+        assert.deepEqual(JSON.parse(res.body), { handled: 'rejected' });
+        const { spans } = await serverTrace(exporter);
+        const handler = spans.find((s) => s.name === 'request handler - /reject')!;
+        assert.equal(handler.status.code, SpanStatusCode.ERROR);
+        assert.equal(attrs(handler)['error.type'], 'RangeError');
+      });
+    }
 
     it('leaves the SERVER span unnamed by a route when none matched', async () => {
       const res = await get(`${url}/nowhere`);

@@ -16,7 +16,7 @@ import { decodeOtlpProtobuf } from '../../packages/server/src/otlp/decode-otlp-p
 import type { SpanBatch } from '../../packages/server/src/model/span.js';
 import type { QueueProducer } from '../../packages/server/src/queue/queue.js';
 import { decodeSpanBatch } from '../../packages/server/src/queue/span-batch-codec.js';
-import { freePort } from '../../packages/server/src/queue/testing/free-port.js';
+import { freePort } from '@ariadne/testing';
 import { startNats, type RunningNats } from '../../packages/server/src/queue/testing/start-nats.js';
 import { startClickHouseTestEngine, type ClickHouseTestEngine } from '../../packages/server/src/storage/clickhouse/clickhouse-test-engine.js';
 import { ClickHouseSpanStore } from '../../packages/server/src/storage/clickhouse/clickhouse-span-store.js';

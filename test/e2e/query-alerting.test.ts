@@ -4,7 +4,7 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { EVALUATOR_LEASE } from '../../packages/server/src/alerting/alert-evaluator.js';
 import { startClickHouseTestEngine, type ClickHouseTestEngine } from '../../packages/server/src/storage/clickhouse/clickhouse-test-engine.js';
-import { freePort } from '../../packages/server/src/queue/testing/free-port.js';
+import { freePort } from '@ariadne/testing';
 import { startNats, type RunningNats } from '../../packages/server/src/queue/testing/start-nats.js';
 import { startRole, type RunningRole } from './start-role.js';
 

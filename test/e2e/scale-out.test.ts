@@ -10,7 +10,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { startClickHouseTestEngine, type ClickHouseTestEngine } from '../../packages/server/src/storage/clickhouse/clickhouse-test-engine.js';
-import { freePort } from '../../packages/server/src/queue/testing/free-port.js';
+import { freePort } from '@ariadne/testing';
 import { startNats, type RunningNats } from '../../packages/server/src/queue/testing/start-nats.js';
 import { eventually } from './start-ariadne.js';
 import { startRole, type RunningRole } from './start-role.js';

@@ -4,8 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './free-port.js';
-import { spawnServer } from './spawn-server.js';
+import { freePort, spawnServer } from '@ariadne/testing';
 
 export interface RunningKafka {
   /** `host:port` of the broker. */
@@ -54,7 +53,7 @@ export async function startKafka(): Promise<RunningKafka> {
     // A random cluster id, 16 bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` makes.
     const clusterId = randomBytes(16).toString('base64url');
     execFileSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { stdio: 'pipe' });
-    const server = await spawnServer('java', [...jvm, 'kafka.Kafka', config], port, JAVA_MISSING, 120_000);
+    const server = await spawnServer('java', [...jvm, 'kafka.Kafka', config], port, JAVA_MISSING, { timeoutMs: 120_000 });
     return {
       bootstrap: `127.0.0.1:${port}`,
       async stop() {

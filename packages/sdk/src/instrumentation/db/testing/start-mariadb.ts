@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { giveDirTo, isRoot } from './as-user.js';
-import { freePort } from './free-port.js';
 import { runSetup } from './run-setup.js';
-import { spawnServer } from './spawn-server.js';
+import { freePort, spawnServer } from '@ariadne/testing';
 
 export interface RunningMariadb {
   host: string;
@@ -49,7 +48,7 @@ export async function startMariadb(): Promise<RunningMariadb> {
       ],
       port,
       MISSING,
-      dir,
+      { cwd: dir },
     );
     return {
       host: '127.0.0.1',

@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asUser, giveDirTo } from './as-user.js';
-import { freePort } from './free-port.js';
 import { runSetup } from './run-setup.js';
-import { spawnServer } from './spawn-server.js';
+import { freePort, spawnServer } from '@ariadne/testing';
 
 export interface RunningPostgres {
   host: string;
@@ -41,7 +40,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
       join(bin, 'postgres'),
       ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
     );
-    const server = await spawnServer(run.command, run.args, port, MISSING, dir);
+    const server = await spawnServer(run.command, run.args, port, MISSING, { cwd: dir });
     return {
       host: '127.0.0.1',
       port,

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
-import { spawnServer } from './spawn-server.js';
+import { freePort, spawnServer } from '@ariadne/testing';
 
 export interface RunningRedis {
   host: string;

@@ -10,7 +10,13 @@ export interface SpawnedServer {
  * Starts a test server process and resolves once `port` on loopback accepts connections. A missing
  * program rejects with `missing` (what to install), never a skip: CI installs every server.
  */
-export async function spawnServer(command: string, args: string[], port: number, missing: string, cwd?: string, timeoutMs = 60_000): Promise<SpawnedServer> {
+export async function spawnServer(
+  command: string,
+  args: string[],
+  port: number,
+  missing: string,
+  { cwd, timeoutMs = 60_000 }: { cwd?: string; timeoutMs?: number } = {},
+): Promise<SpawnedServer> {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));

@@ -1,0 +1,3 @@
+export { freePort } from './free-port.js';
+export { spawnServer } from './spawn-server.js';
+export type { SpawnedServer } from './spawn-server.js';

@@ -88,4 +88,17 @@ describe('stream processing settings', () => {
     assert.throws(() => parseCommand(['--tail-sampling-probability', '2'], {}), { code: 'ARIADNE_INVALID_CONFIG' });
     assert.throws(() => parseCommand(['--processors', 'some'], {}), { code: 'ARIADNE_INVALID_CONFIG' });
   });
+
+  it('take the ingester batch bounds from flags or environment and check them', () => {
+    assert.equal(run([]).ingesterBatchSpans, 2000);
+    assert.equal(run([]).ingesterBatchLingerMs, 50);
+    const config = run(['--ingester-batch-spans', '500'], { ARIADNE_INGESTER_BATCH_LINGER_MS: '0', ARIADNE_INGESTER_BATCH_BYTES: '1048576' });
+    assert.equal(config.ingesterBatchSpans, 500);
+    assert.equal(config.ingesterBatchLingerMs, 0);
+    assert.equal(config.ingesterBatchBytes, 1_048_576);
+    assert.throws(() => parseCommand(['--ingester-batch-spans', '0'], {}), /--ingester-batch-spans must be at least 1/);
+    assert.throws(() => parseCommand(['--ingester-batch-bytes', '0'], {}), /--ingester-batch-bytes must be at least 1/);
+    assert.throws(() => parseCommand([], { ARIADNE_INGESTER_BATCH_LINGER_MS: '2.5' }), /--ingester-batch-linger-ms \(ARIADNE_INGESTER_BATCH_LINGER_MS\) must be a whole number/);
+    assert.throws(() => parseCommand(['--ingester-batch-linger-ms', '60000'], {}), /at most 5000/);
+  });
 });

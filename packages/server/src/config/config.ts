@@ -40,6 +40,12 @@ export interface AriadneConfig {
   queuePartitions: number;
   /** Consumer group the ingesters share. */
   ingesterGroup: string;
+  /** The ingester writes the queue messages it holds together once they reach this many spans… */
+  ingesterBatchSpans: number;
+  /** …or this many message bytes… */
+  ingesterBatchBytes: number;
+  /** …or the first has waited this long (sooner when every busy partition is in the batch). */
+  ingesterBatchLingerMs: number;
   storage: 'duckdb' | 'clickhouse';
   clickhouseUrl: string;
   clickhouseDatabase: string;
@@ -91,6 +97,9 @@ export const DEFAULT_CONFIG: AriadneConfig = {
   kafkaBrokers: '',
   queuePartitions: 16,
   ingesterGroup: 'ariadne-ingesters',
+  ingesterBatchSpans: 2000,
+  ingesterBatchBytes: 8 * 1024 * 1024,
+  ingesterBatchLingerMs: 50,
   storage: 'duckdb',
   clickhouseUrl: '',
   clickhouseDatabase: 'ariadne',
@@ -139,6 +148,9 @@ const SETTINGS: Setting[] = [
   { key: 'kafkaBrokers', flag: 'kafka-brokers', env: 'ARIADNE_KAFKA_BROKERS', type: 'string', help: 'Kafka bootstrap brokers, host:port[,host:port]' },
   { key: 'queuePartitions', flag: 'queue-partitions', env: 'ARIADNE_QUEUE_PARTITIONS', type: 'integer', help: 'queue partitions (same on every gateway and ingester)' },
   { key: 'ingesterGroup', flag: 'ingester-group', env: 'ARIADNE_INGESTER_GROUP', type: 'string', help: 'consumer group of the ingesters' },
+  { key: 'ingesterBatchSpans', flag: 'ingester-batch-spans', env: 'ARIADNE_INGESTER_BATCH_SPANS', type: 'integer', help: 'ingester: queue messages are written together up to this many spans' },
+  { key: 'ingesterBatchBytes', flag: 'ingester-batch-bytes', env: 'ARIADNE_INGESTER_BATCH_BYTES', type: 'integer', help: 'ingester: ... or this many message bytes' },
+  { key: 'ingesterBatchLingerMs', flag: 'ingester-batch-linger-ms', env: 'ARIADNE_INGESTER_BATCH_LINGER_MS', type: 'integer', help: 'ingester: ... or until the first message waited this long' },
   { key: 'storage', flag: 'storage', env: 'ARIADNE_STORAGE', type: 'string', help: 'duckdb (file under --data-dir) or clickhouse' },
   { key: 'clickhouseUrl', flag: 'clickhouse-url', env: 'ARIADNE_CLICKHOUSE_URL', type: 'string', help: 'ClickHouse HTTP endpoint, e.g. http://clickhouse:8123' },
   { key: 'clickhouseDatabase', flag: 'clickhouse-database', env: 'ARIADNE_CLICKHOUSE_DATABASE', type: 'string', help: 'ClickHouse database (created when missing)' },
@@ -253,6 +265,13 @@ export function resolveConfig(raw: Record<string, unknown>): AriadneConfig {
   }
   if (result.alertingIntervalSeconds < 0.1) {
     throw Errors.invalidConfig(`--alerting-interval-seconds must be at least 0.1, got ${result.alertingIntervalSeconds}`);
+  }
+  if (result.ingesterBatchSpans < 1) throw Errors.invalidConfig('--ingester-batch-spans must be at least 1');
+  if (result.ingesterBatchBytes < 1) throw Errors.invalidConfig('--ingester-batch-bytes must be at least 1');
+  // Handlers wait this long before their messages are acked; beyond a few seconds the queue's
+  // ack wait and the shutdown grace come into play.
+  if (result.ingesterBatchLingerMs > 5000) {
+    throw Errors.invalidConfig(`--ingester-batch-linger-ms must be at most 5000, got ${result.ingesterBatchLingerMs}`);
   }
   if (result.alertingWebhookAttempts < 1) throw Errors.invalidConfig('--alerting-webhook-attempts must be at least 1');
   for (const port of ['otlpHttpPort', 'otlpGrpcPort', 'zipkinPort', 'queryPort'] as const) {

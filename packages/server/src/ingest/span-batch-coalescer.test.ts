@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import pino from 'pino';
 import type { Span, SpanBatch } from '../model/span.js';
 import type { SpansConsumer } from '../model/spans-consumer.js';
+import type { MetricsBatch } from '../storage/metrics-store.js';
+import { Ingester } from './ingester.js';
+import { adjustedCount } from './red-metrics/adjusted-count.js';
 import { SpanBatchCoalescer, type SpanBatchCoalescerOptions } from './span-batch-coalescer.js';
+import { generateWorkload } from './test-workload.js';
 
 const tick = () => new Promise(setImmediate);
 
@@ -178,5 +183,46 @@ describe('SpanBatchCoalescer', () => {
     assert.equal(acked.length, partitions * perPartition);
     assert.ok(redeliveries >= 2);
     assert.ok(writer.writes.length < partitions * perPartition, `${writer.writes.length} writes for ${partitions * perPartition} messages`);
+  });
+
+  it('in front of the ingester, has the processors count every span once through a failed write', async () => {
+    const spans = generateWorkload({ traces: 60, startUnixNano: 1_700_000_040_000_000_000n, intervalNano: 1_000_000n });
+    const written: string[] = [];
+    let failures = 1;
+    const metrics: MetricsBatch[] = [];
+    const ingester = new Ingester(
+      {
+        writeSpans: async (batch) => {
+          if (failures-- > 0) throw new Error('storage down');
+          written.push(...batch.spans.map((s) => s.spanId));
+        },
+      },
+      { metrics: { writeMetrics: async (batch) => void metrics.push(batch) }, traceWindowMs: 1_000, log: pino({ level: 'silent' }) },
+    );
+    await ingester.start();
+    const c = coalescer(ingester, { lingerMs: 5 });
+    // Three partitions, each handing out 20 traces' spans in messages of 4 traces.
+    await Promise.all(
+      [0, 1, 2].map(async (p) => {
+        const mine = spans.filter((_, i) => Math.floor(i / 4) % 3 === p);
+        for (let i = 0; i < mine.length; i += 16) {
+          for (;;) {
+            try {
+              await c.add({ tenant: 't', spans: mine.slice(i, i + 16) }, 100, p);
+              break;
+            } catch {
+              // Redelivered.
+            }
+          }
+        }
+      }),
+    );
+    await c.shutdown();
+    await ingester.shutdown();
+    assert.equal(written.length, spans.length);
+    assert.equal(new Set(written).size, spans.length);
+    const requests = metrics.flatMap((m) => m.red).reduce((n, r) => n + r.requests, 0);
+    assert.equal(requests, spans.reduce((n, s) => n + adjustedCount(s.traceState), 0));
+    assert.ok(ingester.getStats().duplicateSpans > 0, 'the failed write was handed over again');
   });
 });

@@ -19,6 +19,7 @@ import { hexWord, RandomIdGenerator, wordsToHex } from './id-generator.js';
 import type { IdGenerator } from './id-generator.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { RecordingSpan } from './recording-span.js';
+import { UnsampledSpan } from './unsampled-span.js';
 import type { SpanStart } from './recording-span.js';
 import type { SpanLimits } from './span-limits.js';
 import type { SpanOwner } from './span-owner.js';
@@ -113,6 +114,16 @@ export class AriadneTracer implements Tracer, SpanOwner {
       p1 = parentSpan.s1;
       localParentFlags = parentSpan.traceFlags;
       traceState = parentSpan.traceState;
+    } else if (parentSpan instanceof UnsampledSpan) {
+      hasParent = true;
+      t0 = parentSpan.t0;
+      t1 = parentSpan.t1;
+      t2 = parentSpan.t2;
+      t3 = parentSpan.t3;
+      p0 = parentSpan.s0;
+      p1 = parentSpan.s1;
+      localParentFlags = parentSpan.traceFlags;
+      traceState = parentSpan.traceState;
     } else if (parentSpan !== undefined) {
       const sc = parentSpan.spanContext();
       if (sc !== undefined && isSpanContextValid(sc)) {
@@ -176,9 +187,8 @@ export class AriadneTracer implements Tracer, SpanOwner {
     let spanContext: SpanContext | undefined;
     if (traceId !== undefined && spanId !== undefined) spanContext = { traceId, spanId, traceFlags, traceState };
     if (result.decision === SamplingDecision.NOT_RECORD) {
-      return trace.wrapSpanContext(
-        spanContext ?? { traceId: traceId ?? wordsToHex(t0, t1, t2, t3), spanId: wordsToHex(s0, s1), traceFlags, traceState },
-      );
+      if (spanContext !== undefined) return trace.wrapSpanContext(spanContext);
+      return new UnsampledSpan(t0, t1, t2, t3, s0, s1, traceFlags, traceState, traceId ?? parent?.traceId);
     }
 
     // No code but this SDK's runs from here to the constructor's copy: START can be shared.

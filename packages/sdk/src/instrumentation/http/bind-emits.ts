@@ -3,29 +3,55 @@ import type { Context } from '@opentelemetry/api';
 import { runInContext } from '../run-in-context.js';
 
 type Emit = EventEmitter['emit'];
+// Symbol.for: the ESM and CommonJS copies of the SDK share the bindings and the patched emits.
 const CONTEXT = Symbol.for('ariadne.emit-context');
-const EMIT = Symbol.for('ariadne.original-emit');
+const PATCHED = Symbol.for('ariadne.emit-patched');
+
+const hasOwn = (o: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 interface Bound {
   [CONTEXT]?: Context;
-  [EMIT]?: Emit;
+  _events?: Record<string | symbol, unknown>;
 }
 
-function emitInContext(this: EventEmitter & Bound): boolean {
-  // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
-  return runInContext(this[CONTEXT]!, this[EMIT]!, this, arguments);
+function contextEmit(original: Emit): Emit {
+  return function emitInContext(this: EventEmitter & Bound, event: string | symbol): boolean {
+    const ctx = this[CONTEXT];
+    // An event nobody listens to (most of a request's: readable, resume, prefinish, ...) runs no
+    // code that could see the context: no switch.
+    const events = this._events;
+    if (ctx === undefined || (events !== undefined && events[event] === undefined)) {
+      // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+      return Reflect.apply(original, this, arguments) as boolean;
+    }
+    // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+    return runInContext(ctx, original, this, arguments);
+  } as Emit;
 }
 
 /**
  * Runs every listener of `emitter` in `ctx`, wherever the event comes from: a request's body
- * chunks, a response on a pooled keep-alive socket. One shared emit for all emitters, where
- * binding each listener would cost a closure per listener.
+ * chunks, a response on a pooled keep-alive socket. The emit of the emitter's class is patched
+ * once, for all its instances (a per-instance emit would change every request's shape and make
+ * Node's own emit call sites polymorphic); an instance is bound by one property.
  */
 export function bindEmits(emitter: EventEmitter, ctx: Context): void {
-  const bound = emitter as EventEmitter & Bound;
-  if (bound[EMIT] === undefined) {
-    bound[EMIT] = emitter.emit;
-    emitter.emit = emitInContext;
+  const bound = emitter as EventEmitter & Bound & { [PATCHED]?: true };
+  if (hasOwn(emitter, 'emit')) {
+    // Its own emit (another tool's wrapper, say) would bypass the class's: wrapped in turn.
+    if (!hasOwn(emitter, PATCHED)) {
+      bound.emit = contextEmit(emitter.emit);
+      bound[PATCHED] = true;
+    }
+  } else if (bound[PATCHED] !== true) {
+    const proto = Object.getPrototypeOf(emitter) as (EventEmitter & { [PATCHED]?: true }) | null;
+    if (proto !== null && proto !== Object.prototype) {
+      proto.emit = contextEmit(proto.emit);
+      proto[PATCHED] = true;
+    } else {
+      bound.emit = contextEmit(emitter.emit);
+      bound[PATCHED] = true;
+    }
   }
   bound[CONTEXT] = ctx;
 }

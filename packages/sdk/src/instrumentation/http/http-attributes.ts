@@ -19,11 +19,22 @@ export function setMethod(attributes: Attributes, method: string | undefined): s
   return 'HTTP';
 }
 
-/** Host and port from a Host header or authority, IPv6 brackets removed. */
+const AUTHORITY = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/;
+let lastAuthority: string | undefined;
+let lastHostPort: { host?: string; port?: number } = {};
+
+/** Host and port from a Host header or authority, IPv6 brackets removed. Do not modify the result. */
 export function splitHostPort(authority: string | undefined): { host?: string; port?: number } {
   if (!authority) return {};
-  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
-  if (match === null) return {};
-  const host = match[1].replace(/^\[|\]$/g, '');
-  return match[2] === undefined ? { host } : { host, port: Number(match[2]) };
+  // A server sees the same Host header request after request.
+  if (authority === lastAuthority) return lastHostPort;
+  const match = AUTHORITY.exec(authority);
+  let result: { host?: string; port?: number } = {};
+  if (match !== null) {
+    const host = match[1].replace(/^\[|\]$/g, '');
+    result = match[2] === undefined ? { host } : { host, port: Number(match[2]) };
+  }
+  lastAuthority = authority;
+  lastHostPort = Object.freeze(result);
+  return result;
 }

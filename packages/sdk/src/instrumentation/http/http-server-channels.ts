@@ -63,7 +63,7 @@ function onRequestStart(message: unknown): void {
     setServerSpan(request, span, name);
     bindEmits(request, ctx);
     bindEmits(response, ctx);
-    response.once('close', onResponseClose);
+    response.on('close', onResponseClose);
     scopeRequests(server);
     armTimersOutsideRequests(socket);
   } catch (err) {

@@ -132,6 +132,8 @@ interface Result {
   /** CPU seconds per part over the measured interval, and that interval's length. */
   cpu: Map<Part, Usage>;
   seconds: number;
+  /** Span writes the ingesters made (their coalesced batches: one INSERT each), when they ran. */
+  writes?: number;
 }
 
 async function countSpans(clickhouse: ClickHouseTestEngine): Promise<number> {
@@ -194,7 +196,13 @@ async function scaledOut(ingesters: number): Promise<Result> {
       return undefined;
     }, 600_000);
     const seconds = (performance.now() - t0) / 1000;
-    return { publishRate: SPANS / published, endToEndRate: SPANS / seconds, cpu: meter.read(), seconds };
+    const cpu = meter.read();
+    const ingesterRoles = roles.slice(1);
+    await Promise.all(ingesterRoles.map((r) => r.stop('SIGTERM')));
+    const writes = ingesterRoles
+      .map((r) => r.logs.find((l) => l.msg === 'ingester stopped')?.batches as { writes?: number } | undefined)
+      .reduce((n, b) => n + (b?.writes ?? NaN), 0);
+    return { publishRate: SPANS / published, endToEndRate: SPANS / seconds, cpu, seconds, writes };
   } finally {
     await Promise.allSettled(roles.map((r) => r.stop('SIGTERM')));
     await Promise.allSettled([nats?.stop(), clickhouse?.stop()]);
@@ -251,7 +259,8 @@ for (let run = 0; run < RUNS; run++) {
     const r = await config.run();
     results[i].push(r);
     const cpu = [...r.cpu].map(([part, u]) => `${part} ${u.cpu.toFixed(1)}s (+${u.wait.toFixed(1)}s waiting)`).join(', ');
-    progress(`  ${r.seconds.toFixed(1)} s; publish ${r.publishRate.toFixed(0)} spans/s, stored ${r.endToEndRate.toFixed(0)} spans/s; CPU ${cpu}`);
+    const writes = r.writes === undefined ? '' : `; ${r.writes} ingester writes`;
+    progress(`  ${r.seconds.toFixed(1)} s${writes}; publish ${r.publishRate.toFixed(0)} spans/s, stored ${r.endToEndRate.toFixed(0)} spans/s; CPU ${cpu}`);
   }
 }
 console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end\n`);
@@ -291,4 +300,14 @@ for (const [i, config] of CONFIGS.entries()) {
     return xs.length ? median(xs).toFixed(2) : '-';
   };
   console.log(`| ${config.name} | ${PARTS.map(per).join(' | ')} |`);
+}
+
+console.log('\nIngester span writes (INSERTs into spans) per run, and spans per write (median):\n');
+console.log('| path | writes | spans per write |');
+console.log('| --- | ---: | ---: |');
+for (const [i, config] of CONFIGS.entries()) {
+  const writes = results[i].map((r) => r.writes).filter((w): w is number => w !== undefined);
+  if (writes.length === 0) continue;
+  const w = median(writes);
+  console.log(`| ${config.name} | ${fmt(w)} | ${fmt(SPANS / w)} |`);
 }

@@ -96,7 +96,7 @@ describe('SpanBatchCoalescer', () => {
 
   it('writes what fewer partitions handed over once the linger elapsed', async () => {
     const writer = new RecordingWriter();
-    const c = coalescer(writer, { lingerMs: 30 });
+    const c = coalescer(writer, { lingerMs: 30, quietMs: 60_000 });
     await Promise.all([0, 1, 2].map((p) => c.add(batchOf(`a${p}`, 1), 10, p)));
     const lone = c.add(batchOf('lone', 2), 10, 2);
     const state = track(lone);
@@ -105,6 +105,19 @@ describe('SpanBatchCoalescer', () => {
     assert.equal(state.settled, false, 'partitions 0 and 1 may still add');
     await lone;
     assert.deepEqual(writer.writes.at(-1)!.spanIds, ['lone-0', 'lone-1']);
+  });
+
+  it('writes what fewer partitions handed over once none came for the quiet period', async () => {
+    const writer = new RecordingWriter();
+    const c = coalescer(writer, { lingerMs: 60_000, quietMs: 20 });
+    await Promise.all([0, 1, 2].map((p) => c.add(batchOf(`a${p}`, 1), 10, p)));
+    const first = track(c.add(batchOf('q0', 1), 10, 0));
+    await tick();
+    await tick();
+    assert.equal(first.settled, false);
+    const second = c.add(batchOf('q1', 1), 10, 1);
+    await second;
+    assert.deepEqual(writer.writes.at(-1)!.spanIds, ['q0-0', 'q1-0']);
   });
 
   it('fails every message of a failed write, unacked, and writes them when handed over again', async () => {

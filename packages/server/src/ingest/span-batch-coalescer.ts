@@ -9,6 +9,8 @@ export interface SpanBatchCoalescerOptions {
   maxBytes: number;
   /** … or when its first message has waited this long. */
   lingerMs: number;
+  /** … or when no message came for this long and no write is in flight. Default max(1, linger ÷ 5). */
+  quietMs?: number;
   /** A source that added nothing for this long no longer holds a batch back. Default max(1 s, 20 × linger). */
   activeWindowMs?: number;
   /** Wall clock in ms; tests drive it. */
@@ -36,7 +38,9 @@ interface Entry {
  * `consumeSpans` per tenant, one write at a time. `add` resolves once its spans' write resolved
  * (durable) and rejects when it failed, so the caller acks only what is written and a failed write
  * is redelivered whole. A batch goes when it reaches `maxSpans` or `maxBytes`, when every source
- * active lately has a message in it (none could add more before it is written), or after `lingerMs`.
+ * active lately has a message in it (none could add more before it is written), when no message
+ * came for `quietMs` while no write was in flight (sources shared with other consumers, as NATS
+ * partitions are, may never all come), or `lingerMs` after its first message.
  * `shutdown` writes what is pending at once and waits for the writes; later adds are written
  * without lingering.
  */
@@ -47,6 +51,10 @@ export class SpanBatchCoalescer implements Component {
   private readonly pendingSources = new Set<number>();
   private readonly lastSeen = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
+  private firstAt = 0;
+  /** When the current quiet period began: the last add, or the end of the last write. */
+  private quietFrom = 0;
+  private readonly quietMs: number;
   /** The pending batch should be written as soon as the write in flight ends. */
   private due = false;
   private writing: Promise<void> | undefined;
@@ -61,6 +69,7 @@ export class SpanBatchCoalescer implements Component {
   ) {
     this.activeWindowMs = options.activeWindowMs ?? Math.max(1_000, 20 * options.lingerMs);
     this.now = options.now ?? Date.now;
+    this.quietMs = options.quietMs ?? Math.max(1, Math.round(options.lingerMs / 5));
   }
 
   async start(): Promise<void> {}
@@ -69,13 +78,16 @@ export class SpanBatchCoalescer implements Component {
   add(batch: SpanBatch, bytes: number, source: number): Promise<void> {
     if (batch.spans.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
+      const now = this.now();
+      if (this.pending.length === 0) this.firstAt = now;
       this.pending.push({ batch, resolve, reject });
       this.pendingSpans += batch.spans.length;
       this.pendingBytes += bytes;
       this.pendingSources.add(source);
-      this.lastSeen.set(source, this.now());
+      this.lastSeen.set(source, now);
+      this.quietFrom = now;
       if (this.ready()) this.flushSoon();
-      else this.timer ??= setTimeout(() => this.flushSoon(), this.options.lingerMs);
+      else this.schedule();
     });
   }
 
@@ -103,6 +115,24 @@ export class SpanBatchCoalescer implements Component {
     return true;
   }
 
+  /** Arms the timer for the linger deadline or the end of the quiet period, whichever is first. */
+  private schedule(): void {
+    if (this.due) return;
+    clearTimeout(this.timer);
+    const deadline = Math.min(this.firstAt + this.options.lingerMs, this.quietFrom + this.quietMs);
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, deadline - this.now()));
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    const now = this.now();
+    if (now >= this.firstAt + this.options.lingerMs) this.flushSoon();
+    // While a write is in flight its sources are away; the quiet period restarts when it ends.
+    else if (this.writing) return;
+    else if (now >= this.quietFrom + this.quietMs) this.flushSoon();
+    else this.schedule();
+  }
+
   private flushSoon(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -121,13 +151,18 @@ export class SpanBatchCoalescer implements Component {
       this.pendingBytes = 0;
       this.pendingSources.clear();
       await this.write(entries);
-      // What arrived during the write: a timer is already running for it unless it is ready now.
-      if (this.pending.length > 0 && this.ready()) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.due = true;
+      this.quietFrom = this.now();
+      if (this.pending.length > 0 && !this.due) {
+        if (this.ready()) {
+          clearTimeout(this.timer);
+          this.timer = undefined;
+          this.due = true;
+        } else {
+          this.schedule();
+        }
       }
     }
+    this.due = false;
     this.writing = undefined;
   }
 

@@ -47,11 +47,31 @@ describe('BatchSpanProcessor', () => {
     assert.deepEqual(exporter.batches.map((b) => b.length), [3]);
   });
 
-  it('exports full batches soon, not waiting for the delay', async () => {
-    const { exporter, make } = setup({ scheduledDelayMillis: 60_000, maxExportBatchSize: 4 });
+  it('exports full batches soon, not waiting for the delay; the partial rest waits for it', async () => {
+    const { exporter, make } = setup({ scheduledDelayMillis: 150, maxExportBatchSize: 4 });
     make(9);
-    await sleep(10);
+    await sleep(20);
+    assert.deepEqual(exporter.batches.map((b) => b.length), [4, 4]);
+    await sleep(300);
     assert.deepEqual(exporter.batches.map((b) => b.length), [4, 4, 1]);
+  });
+
+  it('keeps exporting after a flush of an empty queue', async () => {
+    const { exporter, processor, make } = setup({ scheduledDelayMillis: 20 });
+    await processor.forceFlush();
+    make(2);
+    await sleep(80);
+    assert.deepEqual(exporter.batches.map((b) => b.length), [2]);
+  });
+
+  it('a flush during an export exports everything queued', async () => {
+    const { exporter, processor, make } = setup({ scheduledDelayMillis: 60_000, maxExportBatchSize: 4 });
+    exporter.result = () => sleep(20).then(() => ({ code: ExportResultCode.SUCCESS }));
+    make(4);
+    await sleep(5);
+    make(3);
+    await processor.forceFlush();
+    assert.deepEqual(exporter.batches.map((b) => b.length), [4, 3]);
   });
 
   it('bounds the queue, counts drops and warns once', async () => {

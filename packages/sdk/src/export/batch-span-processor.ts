@@ -35,6 +35,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   private timer: NodeJS.Timeout | undefined;
   private timerIsImmediate = false;
   private running: Promise<void> | undefined;
+  private flushAll = false;
   private stopped = false;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -94,7 +95,7 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.timerIsImmediate = delay === 0;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.drain();
+      void this.drain(false);
     }, delay);
     this.timer.unref();
   }
@@ -104,17 +105,32 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.timer = undefined;
   }
 
-  /** Exports until the queue is empty; concurrent callers share the one loop. */
-  private drain(): Promise<void> {
+  /**
+   * Exports a batch, then more while full batches are queued; a partial rest waits for the
+   * scheduled delay (a busy service sends full batches, not one request per export's round trip).
+   * `all` (flush, shutdown) exports until the queue is empty; concurrent callers share the one loop.
+   */
+  private drain(all = true): Promise<void> {
     this.clearTimer();
-    this.running ??= (async () => {
+    if (all) this.flushAll = true;
+    if (this.running !== undefined) return this.running;
+    if (this.queue.length === 0) {
+      this.flushAll = false;
+      return Promise.resolve();
+    }
+    const running = (async () => {
       try {
-        while (this.queue.length > 0) await this.exportBatch(this.queue.splice(0, this.maxExportBatchSize));
+        do {
+          await this.exportBatch(this.queue.splice(0, this.maxExportBatchSize));
+        } while (this.queue.length > 0 && (this.flushAll || this.queue.length >= this.maxExportBatchSize));
       } finally {
         this.running = undefined;
+        this.flushAll = false;
       }
+      if (this.queue.length > 0) this.schedule(this.scheduledDelayMillis);
     })();
-    return this.running;
+    this.running = running;
+    return running;
   }
 
   private async exportBatch(spans: RecordingSpan[]): Promise<void> {

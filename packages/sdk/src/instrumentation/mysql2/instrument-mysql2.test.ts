@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { activeSpanId, startDbTestTracing, waitForSpans } from '../db/testing/db-test-tracing.js';
+import { activeSpanId, assertQueuedQueryKeepsItsParent, startDbTestTracing, waitForSpans } from '../db/testing/db-test-tracing.js';
 import type { DbTestTracing } from '../db/testing/db-test-tracing.js';
 import { startMariadb } from '../db/testing/start-mariadb.js';
 import type { RunningMariadb } from '../db/testing/start-mariadb.js';
@@ -174,24 +174,7 @@ describe('mysql2 instrumentation', () => {
         assert.equal(after[i], parents[i], `request ${i} continues in its own context`);
       }
 
-      // The waiter's query starts when the holder releases the only connection.
-      const held = await pool.getConnection();
-      tracing.exporter.reset();
-      let waiterId = '';
-      const waiting = tracing.inParent('waiter', (parent) => {
-        waiterId = parent.spanContext().spanId;
-        return pool.query('SELECT 1');
-      });
-      let holderId = '';
-      await tracing.inParent('holder', async (parent) => {
-        holderId = parent.spanContext().spanId;
-        await held.query('SELECT 2');
-        held.release();
-      });
-      await waiting;
-      const [heldSpan, waiterSpan] = await waitForSpans(tracing, 2);
-      assert.equal(tracing.parentId(heldSpan), holderId);
-      assert.equal(tracing.parentId(waiterSpan), waiterId);
+      await assertQueuedQueryKeepsItsParent(tracing, () => pool.getConnection(), (sql) => pool.query(sql));
     } finally {
       await pool.end();
     }

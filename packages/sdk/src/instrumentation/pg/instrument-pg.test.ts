@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { suppressTracing } from '../../context/suppress-tracing.js';
-import { activeSpanId, startDbTestTracing, waitForSpans } from '../db/testing/db-test-tracing.js';
+import { activeSpanId, assertQueuedQueryKeepsItsParent, startDbTestTracing, waitForSpans } from '../db/testing/db-test-tracing.js';
 import type { DbTestTracing } from '../db/testing/db-test-tracing.js';
 import { startPostgres } from '../db/testing/start-postgres.js';
 import type { RunningPostgres } from '../db/testing/start-postgres.js';
@@ -161,25 +161,7 @@ describe('pg instrumentation', () => {
       }
       assert.equal(spans.filter((s) => tracing.attrs(s)['db.query.text'] === 'SELECT pg_sleep(?), ? AS i').length, 3);
 
-      // The waiter's query starts when the holder releases the only client, in the holder's
-      // context; it is still the waiter's child.
-      const held = await pool.connect();
-      tracing.exporter.reset();
-      let waiterId = '';
-      const waiting = tracing.inParent('waiter', (parent) => {
-        waiterId = parent.spanContext().spanId;
-        return pool.query('SELECT 1');
-      });
-      let holderId = '';
-      await tracing.inParent('holder', async (parent) => {
-        holderId = parent.spanContext().spanId;
-        await held.query('SELECT 2');
-        held.release();
-      });
-      await waiting;
-      const [heldSpan, waiterSpan] = await waitForSpans(tracing, 2);
-      assert.equal(tracing.parentId(heldSpan), holderId);
-      assert.equal(tracing.parentId(waiterSpan), waiterId);
+      await assertQueuedQueryKeepsItsParent(tracing, () => pool.connect(), (sql) => pool.query(sql));
     } finally {
       await pool.end();
     }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '../../../export/in-memory-span-exporter.js';
@@ -50,3 +51,37 @@ export async function waitForSpans(tracing: DbTestTracing, count: number, timeou
 }
 
 export const activeSpanId = (): string | undefined => trace.getSpan(context.active())?.spanContext().spanId;
+
+/** A connection taken from a pool: what `assertQueuedQueryKeepsItsParent` needs of it. */
+export interface HeldConnection {
+  query(sql: string): Promise<unknown>;
+  release(): void;
+}
+
+/**
+ * With the pool's only connection held, a second query waits; it starts when the holder releases
+ * the connection, in the holder's context, and must still be the waiter's child.
+ */
+export async function assertQueuedQueryKeepsItsParent(
+  tracing: DbTestTracing,
+  hold: () => Promise<HeldConnection>,
+  poolQuery: (sql: string) => Promise<unknown>,
+): Promise<void> {
+  const held = await hold();
+  tracing.exporter.reset();
+  let waiterId = '';
+  const waiting = tracing.inParent('waiter', (parent) => {
+    waiterId = parent.spanContext().spanId;
+    return poolQuery('SELECT 1');
+  });
+  let holderId = '';
+  await tracing.inParent('holder', async (parent) => {
+    holderId = parent.spanContext().spanId;
+    await held.query('SELECT 2');
+    held.release();
+  });
+  await waiting;
+  const [heldSpan, waiterSpan] = await waitForSpans(tracing, 2);
+  assert.equal(tracing.parentId(heldSpan), holderId);
+  assert.equal(tracing.parentId(waiterSpan), waiterId);
+}

@@ -80,6 +80,24 @@ export function setAttributes(
 ): number {
   let dropped = 0;
   if (attributes === undefined || attributes === null) return 0;
+  if (list.length === 0) {
+    // Into an empty list (a span's start attributes): an object's keys are unique, so plain
+    // values are appended without looking for their key.
+    for (const key in attributes) {
+      const value = attributes[key];
+      const t = typeof value;
+      if (
+        (t === 'number' || t === 'boolean' || (t === 'string' && (value as string).length <= lengthLimit)) &&
+        key.length > 0 &&
+        list.length < countLimit * 2
+      ) {
+        list.push(key, value as AttributeValue);
+      } else {
+        dropped += setAttribute(list, key, value, countLimit, lengthLimit);
+      }
+    }
+    return dropped;
+  }
   for (const key in attributes) dropped += setAttribute(list, key, attributes[key], countLimit, lengthLimit);
   return dropped;
 }

@@ -2,12 +2,14 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { context, diag, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, diag, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
+import { withSpan } from '../../context/chain-context.js';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { runInContext } from '../run-in-context.js';
 import { bindEmits, emitsContext } from './bind-emits.js';
+import { extractFromRequest } from './raw-headers.js';
 import { setServerSpan } from './server-span.js';
 import { armTimersOutsideRequests } from './socket-timers.js';
 import { endServerSpan, serverAttributes } from './wrap-request-listener.js';
@@ -55,10 +57,10 @@ function onRequestStart(message: unknown): void {
   try {
     const { request, response, server, socket } = message as RequestStart;
     if (isTracingSuppressed(context.active())) return;
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const parent = extractFromRequest(ROOT_CONTEXT, request);
     const { name, attributes } = serverAttributes(request);
     const span = instrumentationTracer(undefined).startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-    const ctx = trace.setSpan(parent, span);
+    const ctx = withSpan(parent, span);
     (response as TracedResponse)[SPAN] = span;
     setServerSpan(request, span, name);
     bindEmits(request, ctx);

@@ -1,7 +1,8 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import * as http from 'node:http';
-import { context, diag, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, diag, propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
+import { withSpan } from '../../context/chain-context.js';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
@@ -66,7 +67,7 @@ function prepare(args: unknown[], options: WrapHttpRequestOptions, active: Conte
   const portPart = port === defaultPort(protocol) ? '' : `:${port}`;
   attributes['url.full'] = `${protocol}//${hostPart}${portPart}${path}`;
   const span = instrumentationTracer(options.tracer).startSpan(name, { kind: SpanKind.CLIENT, attributes }, active);
-  const ctx = trace.setSpan(active, span);
+  const ctx = withSpan(active, span);
   const headers = headersObject(opts.headers);
   propagation.inject(ctx, headers);
   const tracedOpts = { ...opts, headers };

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
 import { setMethod, splitHostPort } from './http-attributes.js';
+import { extractFromRequest, requestHeader } from './raw-headers.js';
 import { setServerSpan } from './server-span.js';
 
 export interface WrapRequestListenerOptions {
@@ -24,12 +25,12 @@ export function serverAttributes(req: IncomingMessage): { name: string; attribut
   attributes['url.path'] = q === -1 ? target : target.slice(0, q);
   if (q !== -1) attributes['url.query'] = target.slice(q + 1);
   attributes['url.scheme'] = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
-  const { host, port } = splitHostPort(req.headers.host);
+  const { host, port } = splitHostPort(requestHeader(req, 'host') as string | undefined);
   if (host !== undefined) attributes['server.address'] = host;
   if (port !== undefined) attributes['server.port'] = port;
   const client = req.socket?.remoteAddress;
   if (client !== undefined) attributes['client.address'] = client;
-  const agent = req.headers['user-agent'];
+  const agent = requestHeader(req, 'user-agent');
   if (agent !== undefined) attributes['user_agent.original'] = agent;
   attributes['network.protocol.version'] = req.httpVersion;
   return { name: method, attributes };
@@ -61,7 +62,7 @@ export function wrapRequestListener<Req extends IncomingMessage, Res extends Ser
   return function tracedRequestListener(this: unknown, req: Req, res: Res): void {
     const active = context.active();
     if (isTracingSuppressed(active) || options.ignore?.(req)) return listener.call(this, req, res);
-    const parent = propagation.extract(active, req.headers);
+    const parent = extractFromRequest(active, req);
     const { name, attributes } = serverAttributes(req);
     const route = options.route?.(req);
     if (route !== undefined) attributes['http.route'] = route;

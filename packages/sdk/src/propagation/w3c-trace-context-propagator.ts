@@ -1,6 +1,8 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
+import { RecordingSpan } from '../trace/recording-span.js';
+import { UnsampledSpan } from '../trace/unsampled-span.js';
 import { W3CTraceState } from './trace-state.js';
 
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -37,8 +39,11 @@ function single(value: string | string[] | undefined): string | undefined {
 /** W3C Trace Context Level 2: traceparent and tracestate headers. */
 export class W3CTraceContextPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    const spanContext = trace.getSpanContext(context);
-    if (spanContext === undefined || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return;
+    const span = trace.getSpan(context);
+    const spanContext = span?.spanContext();
+    if (spanContext === undefined || isTracingSuppressed(context)) return;
+    // The SDK's own spans have valid ids by construction: no need to check their hex.
+    if (!(span instanceof RecordingSpan || span instanceof UnsampledSpan) && !isSpanContextValid(spanContext)) return;
     const flags = (spanContext.traceFlags & KNOWN_FLAGS).toString(16).padStart(2, '0');
     setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
     const state = spanContext.traceState?.serialize();

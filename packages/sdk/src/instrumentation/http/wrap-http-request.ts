@@ -6,6 +6,7 @@ import { withSpan } from '../../context/chain-context.js';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
+import { runInContext } from '../run-in-context.js';
 import { bindEmits } from './bind-emits.js';
 import { setMethod } from './http-attributes.js';
 
@@ -76,6 +77,57 @@ function prepare(args: unknown[], options: WrapHttpRequestOptions, active: Conte
   return { span, ctx, callArgs };
 }
 
+const STATE = Symbol('ariadne client span');
+
+interface ClientState {
+  span: Span;
+  caller: Context;
+  ended: boolean;
+  answered: boolean;
+}
+
+type Traced<T> = T & { [STATE]?: ClientState };
+
+function endClientSpan(state: ClientState): void {
+  if (state.ended) return;
+  state.ended = true;
+  state.span.end();
+}
+
+function onResponse(this: Traced<ClientRequest>, res: Traced<IncomingMessage>): void {
+  const state = this[STATE];
+  if (state === undefined || state.answered) return;
+  bindEmits(res, state.caller);
+  state.answered = true;
+  const span = state.span;
+  const status = res.statusCode ?? 0;
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 400) {
+    span.setAttribute('error.type', String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  res[STATE] = state;
+  res.on('end', onResponseEnd);
+  res.on('close', onResponseEnd);
+}
+
+function onResponseEnd(this: Traced<IncomingMessage>): void {
+  const state = this[STATE];
+  if (state !== undefined) endClientSpan(state);
+}
+
+function onRequestError(this: Traced<ClientRequest>, err: Error): void {
+  const state = this[STATE];
+  if (state === undefined) return;
+  recordError(state.span, err);
+  endClientSpan(state);
+}
+
+function onRequestClose(this: Traced<ClientRequest>): void {
+  const state = this[STATE];
+  if (state !== undefined && !state.answered) endClientSpan(state);
+}
+
 /**
  * Wraps `http.request` or `https.request` (the article's otelhttp.NewTransport): a CLIENT span
  * per request, its context injected into the request headers, ended when the response has been
@@ -94,45 +146,22 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
       return (request as (...a: unknown[]) => ClientRequest).apply(this, args);
     }
     const { span, ctx, callArgs } = prepared;
-
-    let ended = false;
-    let answered = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      span.end();
-    };
-    let req: ClientRequest;
+    let req: Traced<ClientRequest>;
     try {
-      req = context.with(ctx, () => (request as (...a: unknown[]) => ClientRequest).apply(this, callArgs));
+      req = runInContext(ctx, request as (...a: never[]) => ClientRequest, this, callArgs);
     } catch (err) {
       // The app's own mistake (a bad option): its error, as untraced.
       recordError(span, err);
-      end();
+      span.end();
       throw err;
     }
     // The response arrives on whatever socket the agent picked; its events, the callback among
     // them, belong to the caller.
     bindEmits(req, active);
-    req.once('response', (res: IncomingMessage) => {
-      bindEmits(res, active);
-      answered = true;
-      const status = res.statusCode ?? 0;
-      span.setAttribute('http.response.status_code', status);
-      if (status >= 400) {
-        span.setAttribute('error.type', String(status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-      res.once('end', end);
-      res.once('close', end);
-    });
-    req.once('error', (err: Error) => {
-      recordError(span, err);
-      end();
-    });
-    req.once('close', () => {
-      if (!answered) end();
-    });
+    req[STATE] = { span, caller: active, ended: false, answered: false };
+    req.on('response', onResponse);
+    req.once('error', onRequestError);
+    req.on('close', onRequestClose);
     return req;
   };
   return traced as F;

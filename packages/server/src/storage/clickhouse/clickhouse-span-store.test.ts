@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { traceOutlineOf } from '../../model/trace-outline.js';
 import { runMetricsStoreConformance } from '../metrics-store-conformance.js';
 import { runSpanStoreConformance } from '../span-store-conformance.js';
 import { conformanceTraces, traceIdOf } from '../span-store-conformance-data.js';
@@ -44,6 +45,18 @@ describe('ClickHouseSpanStore', () => {
     assert.equal((await second.getTrace(traceIdOf(1))).length, recent.length);
     assert.deepStrictEqual(await second.getTrace(traceIdOf(7)), [], 'older than the retention');
     await second.shutdown();
+  });
+
+  it('shows a redelivered span once in getTraceOutline and getSpan before the copies merge', async () => {
+    const store = await open();
+    const spans = conformanceTraces().get(2)!;
+    await store.writeSpans({ tenant: 'default', spans });
+    await store.writeSpans({ tenant: 'default', spans });
+    assert.deepStrictEqual(await store.getTraceOutline(traceIdOf(2)), traceOutlineOf(traceIdOf(2), spans));
+    for (const span of spans) assert.deepStrictEqual(await store.getSpan(traceIdOf(2), span.spanId), span);
+    assert.equal(await store.getTraceOutline(traceIdOf(2), 'other'), undefined, 'another tenant');
+    assert.equal(await store.getSpan(traceIdOf(2), spans[0].spanId, 'other'), undefined, 'another tenant');
+    await store.shutdown();
   });
 
   it('rejects a batch with an unreadable id as a whole', async () => {

@@ -3,6 +3,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Errors } from '../../errors.js';
 import { DEFAULT_TENANT } from '../../model/span.js';
 import type { Span, SpanBatch, SpanKind, StatusCode, TimeRange } from '../../model/span.js';
+import { TraceOutlineBuilder } from '../../model/trace-outline.js';
+import type { TraceOutline } from '../../model/trace-outline.js';
 import { tagPattern } from '../duckdb/attribute-codec.js';
 import { decodeEvents, decodeLinks, encodeEvents, encodeLinks } from '../duckdb/event-link-codec.js';
 import type { DependencyEdge, Operation, SpanStore, TraceQuery } from '../span-store.js';
@@ -182,13 +184,9 @@ export class ClickHouseSpanStore implements SpanStore {
   }
 
   async getTrace(traceId: string, range?: TimeRange, tenant = DEFAULT_TENANT): Promise<Span[]> {
-    const [bounds] = await this.select<{ first: string; last: string; found: number }>(
-      'SELECT min(start_min) AS first, max(start_max) AS last, count() AS found FROM trace_index WHERE tenant = {tenant:String} AND trace_id = {trace:String}',
-      { tenant, trace: traceId },
-    );
-    if (!bounds || Number(bounds.found) === 0) return [];
-    let first = BigInt(bounds.first);
-    let last = BigInt(bounds.last);
+    const bounds = await this.traceBounds(traceId, tenant);
+    if (!bounds) return [];
+    let { first, last } = bounds;
     if (range) {
       first = first > range.startUnixNano ? first : range.startUnixNano;
       last = last < range.endUnixNano ? last : range.endUnixNano;
@@ -201,6 +199,38 @@ export class ClickHouseSpanStore implements SpanStore {
       { tenant, trace: traceId, first: String(first), last: String(last) },
     );
     return rows.map(toSpan);
+  }
+
+  async getTraceOutline(traceId: string, tenant = DEFAULT_TENANT): Promise<TraceOutline | undefined> {
+    const bounds = await this.traceBounds(traceId, tenant);
+    if (!bounds) return undefined;
+    // No FINAL: copies not merged yet sort next to each other and the builder skips them.
+    const result = await this.client.query({
+      query: `SELECT span_id, parent_span_id, start_ns, duration_ns, service, name, kind, status_code, status_message
+              FROM spans WHERE tenant = {tenant:String} AND trace_id = {trace:String}
+                AND start_ns BETWEEN {first:Int64} AND {last:Int64} ORDER BY start_ns, span_id`,
+      query_params: { tenant, trace: traceId, first: String(bounds.first), last: String(bounds.last) },
+      format: 'JSONCompactEachRow',
+    });
+    const rows = await result.json<[string, string, string, string, string, string, number, number, string]>();
+    if (rows.length === 0) return undefined;
+    const out = new TraceOutlineBuilder(traceId);
+    for (const [spanId, parentId, start, duration, service, name, kind, statusCode, statusMessage] of rows) {
+      out.add(spanId, parentId, BigInt(start), Number(duration), service, name, kind, statusCode, statusMessage);
+    }
+    return out.finish();
+  }
+
+  async getSpan(traceId: string, spanId: string, tenant = DEFAULT_TENANT): Promise<Span | undefined> {
+    const bounds = await this.traceBounds(traceId, tenant);
+    if (!bounds) return undefined;
+    // Copies of a redelivered span are the same row; any one will do, no FINAL needed.
+    const [row] = await this.select<SpanRow>(
+      `SELECT * FROM spans WHERE tenant = {tenant:String} AND trace_id = {trace:String} AND span_id = {span:String}
+         AND start_ns BETWEEN {first:Int64} AND {last:Int64} ORDER BY start_ns LIMIT 1`,
+      { tenant, trace: traceId, span: spanId, first: String(bounds.first), last: String(bounds.last) },
+    );
+    return row && toSpan(row);
   }
 
   async findTraceIds(query: TraceQuery): Promise<string[]> {
@@ -289,6 +319,16 @@ export class ClickHouseSpanStore implements SpanStore {
   shutdown(): Promise<void> {
     this.closing ??= this.client.close();
     return this.closing;
+  }
+
+  /** The first and last span start of a trace, from `trace_index`; undefined when the trace is unknown. */
+  private async traceBounds(traceId: string, tenant: string): Promise<{ first: bigint; last: bigint } | undefined> {
+    const [bounds] = await this.select<{ first: string; last: string; found: number }>(
+      'SELECT min(start_min) AS first, max(start_max) AS last, count() AS found FROM trace_index WHERE tenant = {tenant:String} AND trace_id = {trace:String}',
+      { tenant, trace: traceId },
+    );
+    if (!bounds || Number(bounds.found) === 0) return undefined;
+    return { first: BigInt(bounds.first), last: BigInt(bounds.last) };
   }
 
   private async select<T>(query: string, params: Record<string, unknown>): Promise<T[]> {

@@ -2,7 +2,7 @@ import { diag, TraceFlags } from '@opentelemetry/api';
 import type { RecordingSpan } from '../trace/recording-span.js';
 import type { SpanProcessor } from '../trace/span-processor.js';
 import { ExportResultCode } from './span-exporter.js';
-import type { ExportResult, SpanExporter } from './span-exporter.js';
+import type { SpanExporter } from './span-exporter.js';
 
 export interface BatchSpanProcessorOptions {
   /** Spans waiting beyond this are dropped and counted; default 2048. */
@@ -17,38 +17,6 @@ export interface BatchSpanProcessorOptions {
 
 const TIMED_OUT = Symbol('timed out');
 
-/** Spans waiting for export: either the span objects or their bytes, encoded as they ended. */
-interface PendingBatch {
-  readonly count: number;
-  add(span: RecordingSpan): void;
-}
-
-class SpanList implements PendingBatch {
-  readonly spans: RecordingSpan[] = [];
-  get count(): number {
-    return this.spans.length;
-  }
-  add(span: RecordingSpan): void {
-    this.spans.push(span);
-  }
-}
-
-/**
- * An internal capability of OtlpHttpTraceExporter (OTLP protobuf): spans encoded as they end,
- * so that they die young instead of waiting in the queue. `newEncodedBatch` answers undefined
- * when the exporter cannot (OTLP JSON).
- */
-export interface EncodingSpanExporter<B extends PendingBatch = PendingBatch> extends SpanExporter {
-  newEncodedBatch(): B | undefined;
-  exportEncoded(batch: B): Promise<ExportResult>;
-}
-
-function encodingExporter(exporter: SpanExporter): EncodingSpanExporter | undefined {
-  const e = exporter as Partial<EncodingSpanExporter>;
-  if (typeof e.newEncodedBatch !== 'function' || typeof e.exportEncoded !== 'function') return undefined;
-  return e.newEncodedBatch() === undefined ? undefined : (e as EncodingSpanExporter);
-}
-
 /**
  * Queues sampled spans in a bounded queue and exports them in batches, one export at a time,
  * off the application's call path. Its timers are unref'd: it never keeps the process alive.
@@ -59,10 +27,7 @@ export class BatchSpanProcessor implements SpanProcessor {
   /** Spans whose export failed or timed out. */
   failedSpans = 0;
   exportedSpans = 0;
-  /** Batches of at most maxExportBatchSize spans, the last one filling. */
-  private queue: PendingBatch[] = [];
-  private queued = 0;
-  private readonly encoder: EncodingSpanExporter | undefined;
+  private queue: RecordingSpan[] = [];
   private readonly maxQueueSize: number;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
@@ -82,40 +47,24 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.maxExportBatchSize = Math.max(1, Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize));
     this.scheduledDelayMillis = Math.max(0, options.scheduledDelayMillis ?? 5000);
     this.exportTimeoutMillis = Math.max(0, options.exportTimeoutMillis ?? 30_000);
-    this.encoder = encodingExporter(exporter);
   }
 
   get queuedSpans(): number {
-    return this.queued;
-  }
-
-  private newBatch(): PendingBatch {
-    return this.encoder?.newEncodedBatch() ?? new SpanList();
+    return this.queue.length;
   }
 
   onStart(): void {}
 
   onEnd(span: RecordingSpan): void {
     if (this.stopped || (span.traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this.queued >= this.maxQueueSize) {
+    if (this.queue.length >= this.maxQueueSize) {
       if (this.droppedSpans++ === 0) {
         diag.warn(`ariadne: span queue full (${this.maxQueueSize}); dropping spans (counted in droppedSpans)`);
       }
       return;
     }
-    let batch = this.queue.length > 0 ? this.queue[this.queue.length - 1] : undefined;
-    const fresh = batch === undefined || batch.count >= this.maxExportBatchSize;
-    if (fresh) batch = this.newBatch();
-    try {
-      batch!.add(span);
-    } catch (err) {
-      this.failedSpans++;
-      diag.error('ariadne: span encoding failed', err);
-      return;
-    }
-    if (fresh) this.queue.push(batch!);
-    this.queued++;
-    if (this.queued >= this.maxExportBatchSize) this.schedule(0);
+    this.queue.push(span);
+    if (this.queue.length >= this.maxExportBatchSize) this.schedule(0);
     else this.schedule(this.scheduledDelayMillis);
   }
 
@@ -165,50 +114,44 @@ export class BatchSpanProcessor implements SpanProcessor {
     this.clearTimer();
     if (all) this.flushAll = true;
     if (this.running !== undefined) return this.running;
-    if (this.queued === 0) {
+    if (this.queue.length === 0) {
       this.flushAll = false;
       return Promise.resolve();
     }
     const running = (async () => {
       try {
         do {
-          const batch = this.queue.shift()!;
-          this.queued -= batch.count;
-          await this.exportBatch(batch);
-        } while (this.queued > 0 && (this.flushAll || this.queued >= this.maxExportBatchSize));
+          await this.exportBatch(this.queue.splice(0, this.maxExportBatchSize));
+        } while (this.queue.length > 0 && (this.flushAll || this.queue.length >= this.maxExportBatchSize));
       } finally {
         this.running = undefined;
         this.flushAll = false;
       }
-      if (this.queued > 0) this.schedule(this.scheduledDelayMillis);
+      if (this.queue.length > 0) this.schedule(this.scheduledDelayMillis);
     })();
     this.running = running;
     return running;
   }
 
-  private async exportBatch(batch: PendingBatch): Promise<void> {
-    const n = batch.count;
+  private async exportBatch(spans: RecordingSpan[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(resolve, this.exportTimeoutMillis, TIMED_OUT);
       timer.unref();
     });
     try {
-      const result = await Promise.race([
-        batch instanceof SpanList ? this.exporter.export(batch.spans) : this.encoder!.exportEncoded(batch),
-        timeout,
-      ]);
+      const result = await Promise.race([this.exporter.export(spans), timeout]);
       if (result === TIMED_OUT) {
-        this.failedSpans += n;
-        diag.warn(`ariadne: export of ${n} spans timed out after ${this.exportTimeoutMillis} ms`);
+        this.failedSpans += spans.length;
+        diag.warn(`ariadne: export of ${spans.length} spans timed out after ${this.exportTimeoutMillis} ms`);
       } else if (result.code !== ExportResultCode.SUCCESS) {
-        this.failedSpans += n;
-        diag.warn(`ariadne: export of ${n} spans failed: ${result.error?.message ?? 'unknown error'}`);
+        this.failedSpans += spans.length;
+        diag.warn(`ariadne: export of ${spans.length} spans failed: ${result.error?.message ?? 'unknown error'}`);
       } else {
-        this.exportedSpans += n;
+        this.exportedSpans += spans.length;
       }
     } catch (err) {
-      this.failedSpans += n;
+      this.failedSpans += spans.length;
       diag.error('ariadne: span exporter threw', err);
     } finally {
       clearTimeout(timer);

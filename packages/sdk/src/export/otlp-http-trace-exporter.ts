@@ -7,12 +7,11 @@ import { suppressTracing } from '../context/suppress-tracing.js';
 import type { RecordingSpan } from '../trace/recording-span.js';
 import { SDK_VERSION } from '../version.js';
 import { encodeTraceRequestJson } from './otlp-json-encoder.js';
-import { EncodedSpanBatch, encodeTraceRequestProtobuf } from './otlp-protobuf-encoder.js';
+import { encodeTraceRequestProtobuf } from './otlp-protobuf-encoder.js';
 import { backoffMillis, DEFAULT_RETRY_POLICY, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { ExportResultCode } from './span-exporter.js';
-import type { ExportResult } from './span-exporter.js';
-import type { EncodingSpanExporter } from './batch-span-processor.js';
+import type { ExportResult, SpanExporter } from './span-exporter.js';
 
 // zlib is loaded on first use: most exporters never compress, and register's startup stays small.
 async function gzip(body: Uint8Array): Promise<Uint8Array> {
@@ -52,7 +51,7 @@ const sleep = (ms: number) =>
   });
 
 /** OTLP/HTTP (protobuf or JSON) with gzip, retries with backoff, and its own requests untraced. */
-export class OtlpHttpTraceExporter implements EncodingSpanExporter<EncodedSpanBatch> {
+export class OtlpHttpTraceExporter implements SpanExporter {
   readonly url: URL;
   private readonly headers: Record<string, string>;
   private readonly protocol: OtlpProtocol;
@@ -77,24 +76,8 @@ export class OtlpHttpTraceExporter implements EncodingSpanExporter<EncodedSpanBa
   }
 
   export(spans: readonly RecordingSpan[]): Promise<ExportResult> {
-    return this.track(() => (this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans)));
-  }
-
-  /** For BatchSpanProcessor: spans encoded as they end (protobuf only). */
-  newEncodedBatch(): EncodedSpanBatch | undefined {
-    return this.protocol === 'http/protobuf' ? new EncodedSpanBatch() : undefined;
-  }
-
-  /** Exports a batch from `newEncodedBatch`. */
-  exportEncoded(batch: EncodedSpanBatch): Promise<ExportResult> {
-    const done = this.track(() => batch.finish());
-    void done.finally(() => batch.release());
-    return done;
-  }
-
-  private track(encode: () => Uint8Array): Promise<ExportResult> {
     if (this.stopped) return Promise.resolve({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
-    const done = this.send(encode).catch((err: unknown) => ({
+    const done = this.send(spans).catch((err: unknown) => ({
       code: ExportResultCode.FAILED,
       error: err instanceof Error ? err : new Error(String(err)),
     }));
@@ -109,8 +92,8 @@ export class OtlpHttpTraceExporter implements EncodingSpanExporter<EncodedSpanBa
     await Promise.all(this.inFlight);
   }
 
-  private async send(encode: () => Uint8Array): Promise<ExportResult> {
-    let body = encode();
+  private async send(spans: readonly RecordingSpan[]): Promise<ExportResult> {
+    let body = this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans);
     if (this.compression === 'gzip') body = await gzip(body);
     for (let attempt = 1; ; attempt++) {
       let delay: number | undefined;

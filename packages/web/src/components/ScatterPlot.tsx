@@ -1,7 +1,8 @@
 import { useRef } from 'react';
 import type { TraceSummary } from '../api/types';
-import { formatClock, formatDuration } from '../lib/format';
+import { formatDuration } from '../lib/format';
 import { useWidth } from '../lib/use-width';
+import { ChartAxes } from './ChartAxes';
 
 const HEIGHT = 180;
 const PAD = { left: 64, right: 16, top: 12, bottom: 28 };
@@ -20,22 +21,7 @@ export function ScatterPlot({ traces, onOpen }: { traces: TraceSummary[]; onOpen
   return (
     <div className="scatter" ref={box}>
       <svg width={width} height={HEIGHT} role="img" aria-label="Trace durations over time">
-        {[0, 0.5, 1].map((f) => (
-          <g key={f} className="axis">
-            <line x1={PAD.left} x2={width - PAD.right} y1={y(dMax * f)} y2={y(dMax * f)} />
-            <text x={PAD.left - 6} y={y(dMax * f) + 4} textAnchor="end">
-              {formatDuration(dMax * f)}
-            </text>
-          </g>
-        ))}
-        <g className="axis">
-          <text x={PAD.left} y={HEIGHT - 8}>
-            {formatClock(t0)}
-          </text>
-          <text x={width - PAD.right} y={HEIGHT - 8} textAnchor="end">
-            {formatClock(t1)}
-          </text>
-        </g>
+        <ChartAxes width={width} height={HEIGHT} pad={PAD} top={dMax} y={y} format={formatDuration} start={t0} end={t1} timeLabelOffset={8} />
         {traces.map((t) => (
           <circle
             key={t.traceId}

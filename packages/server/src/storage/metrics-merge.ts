@@ -1,7 +1,7 @@
 import { LogHistogram } from '../ingest/sketch/log-histogram.js';
 import type { TimeRange } from '../model/span.js';
 import { MAX_ERROR_EXAMPLES } from './metrics-store.js';
-import type { ErrorGroup, ErrorGroupQuery, RedPoint, RedQuery, RedSeries, ServiceEdge } from './metrics-store.js';
+import type { ErrorGroup, ErrorGroupPartial, ErrorGroupQuery, RedPoint, RedQuery, RedSeries, ServiceEdge } from './metrics-store.js';
 
 /*
  * Merging of stored per-minute partials into the answers of MetricsReader, shared by the
@@ -26,15 +26,8 @@ export interface EdgeRow {
   latency: LogHistogram;
 }
 
-export interface ErrorRow {
-  minuteUnixNano: bigint;
-  service: string;
-  errorType: string;
-  message: string;
-  frame: string;
-  count: number;
-  exampleTraceIds: string[];
-}
+/** An error group's partial of one minute, as a backend selects it for one tenant. */
+export type ErrorRow = Omit<ErrorGroupPartial, 'tenant'>;
 
 const pointStart = (minute: bigint, range: TimeRange, step: bigint): bigint => {
   const offset = minute - range.startUnixNano;

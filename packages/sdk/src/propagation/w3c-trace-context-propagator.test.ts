@@ -27,6 +27,7 @@ describe('traceparent extraction (the W3C test suite rules)', () => {
       traceId: TRACE_ID,
       spanId: SPAN_ID,
       traceFlags: TraceFlags.SAMPLED,
+      traceState: undefined,
       isRemote: true,
     });
   });

@@ -1,34 +1,56 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
+import { withSpan } from '../context/chain-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { RecordingSpan } from '../trace/recording-span.js';
+import { RemoteSpan } from '../trace/remote-span.js';
 import { UnsampledSpan } from '../trace/unsampled-span.js';
 import { W3CTraceState } from './trace-state.js';
 
 export const TRACEPARENT_HEADER = 'traceparent';
 export const TRACESTATE_HEADER = 'tracestate';
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
-const ZERO_TRACE_ID = /^0{32}$/;
-const ZERO_SPAN_ID = /^0{16}$/;
+// Validated by one regular expression without captures; the ids are then read as words.
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(?:-|$)/;
 // Sampled and (Level 2) random; other flags are unknown and are not propagated.
 const KNOWN_FLAGS = 0x03;
 
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
 function trimOws(value: string): string {
-  return value.replace(/^[ \t]+|[ \t]+$/g, '');
+  return isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)) ? value.replace(/^[ \t]+|[ \t]+$/g, '') : value;
+}
+
+/** The int32 word of `digits` lowercase hex digits (validated already) at `at`. */
+function hexAt(s: string, at: number, digits: number): number {
+  let word = 0;
+  for (let i = at; i < at + digits; i++) {
+    const c = s.charCodeAt(i);
+    word = (word << 4) | (c <= 0x39 ? c - 0x30 : c - 0x57);
+  }
+  return word;
 }
 
 /**
- * Parses a traceparent header. Version ff is invalid; version 00 has exactly four fields;
- * a higher (future) version may carry more fields after a dash, which are ignored.
+ * The remote parent a traceparent header names, or undefined when it is invalid. Version ff is
+ * invalid; version 00 has exactly four fields; a higher (future) version may carry more fields
+ * after a dash, which are ignored.
  */
+export function parseRemoteParent(header: string, traceState?: TraceState): RemoteSpan | undefined {
+  const value = trimOws(header);
+  if (!TRACEPARENT.test(value)) return undefined;
+  const version = hexAt(value, 0, 2);
+  if (version === 0xff || (version === 0 && value.length !== 55)) return undefined;
+  const words = [hexAt(value, 3, 8), hexAt(value, 11, 8), hexAt(value, 19, 8), hexAt(value, 27, 8), hexAt(value, 36, 8), hexAt(value, 44, 8)] as const;
+  if ((words[0] | words[1] | words[2] | words[3]) === 0 || (words[4] | words[5]) === 0) return undefined;
+  return new RemoteSpan(words, value.slice(3, 35), value.slice(36, 52), hexAt(value, 53, 2), traceState);
+}
+
+/** The span context of a traceparent header, or undefined when it is invalid (see parseRemoteParent). */
 export function parseTraceParent(header: string): SpanContext | undefined {
-  const match = TRACEPARENT.exec(trimOws(header));
-  if (match === null) return undefined;
-  const [, version, traceId, spanId, flags, rest] = match;
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
-  if (ZERO_TRACE_ID.test(traceId) || ZERO_SPAN_ID.test(spanId)) return undefined;
-  return { traceId, spanId, traceFlags: parseInt(flags, 16), isRemote: true };
+  return parseRemoteParent(header)?.spanContext();
 }
 
 function single(value: string | string[] | undefined): string | undefined {
@@ -55,14 +77,10 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
     // joins repeated headers, one value with a comma, which the grammar rejects).
     const header = single(getter.get(carrier, TRACEPARENT_HEADER));
     if (header === undefined) return context;
-    const spanContext = parseTraceParent(header);
-    if (spanContext === undefined) return context;
     const state = getter.get(carrier, TRACESTATE_HEADER);
-    if (state !== undefined) {
-      const combined = Array.isArray(state) ? state.join(',') : state;
-      spanContext.traceState = W3CTraceState.parse(combined);
-    }
-    return trace.setSpanContext(context, spanContext);
+    const traceState = state === undefined ? undefined : W3CTraceState.parse(Array.isArray(state) ? state.join(',') : state);
+    const parent = parseRemoteParent(header, traceState);
+    return parent === undefined ? context : withSpan(context, parent);
   }
 
   fields(): string[] {

@@ -19,6 +19,7 @@ import { hexWord, RandomIdGenerator, wordsToHex } from './id-generator.js';
 import type { IdGenerator } from './id-generator.js';
 import type { InstrumentationScope } from './instrumentation-scope.js';
 import { RecordingSpan } from './recording-span.js';
+import { RemoteSpan } from './remote-span.js';
 import { UnsampledSpan } from './unsampled-span.js';
 import type { SpanStart } from './recording-span.js';
 import type { SpanLimits } from './span-limits.js';
@@ -92,7 +93,7 @@ export class AriadneTracer implements Tracer, SpanOwner {
     if (isTracingSuppressed(context) || this.config.isShutdown()) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const ids = this.config.idGenerator;
     const words = this.words;
-    // A parent that is a RecordingSpan gives its words; any other parent, its (hex) span context.
+    // A parent of this SDK (recording, unsampled, extracted) gives its words; any other, its hex span context.
     const parentSpan = trace.getSpan(context);
     let parent: SpanContext | undefined;
     let hasParent = false;
@@ -112,8 +113,10 @@ export class AriadneTracer implements Tracer, SpanOwner {
       t3 = parentSpan.t3;
       p0 = parentSpan.s0;
       p1 = parentSpan.s1;
-      localParentFlags = parentSpan.traceFlags;
       traceState = parentSpan.traceState;
+      // A remote parent's context says so (the OTLP flags carry it); a local one's is made on demand.
+      if (parentSpan instanceof RemoteSpan) parent = parentSpan.spanContext();
+      else localParentFlags = parentSpan.traceFlags;
     } else if (parentSpan !== undefined) {
       const sc = parentSpan.spanContext();
       if (sc !== undefined && isSpanContextValid(sc)) {

@@ -238,6 +238,23 @@ describe('register and the app', () => {
     assert.equal(ofService('own-handler').length, 3);
   });
 
+  it('exports the queued spans when the app calls process.exit() or dies of an uncaught exception, keeping its exit code', async () => {
+    const cases: Array<[string, string[], Record<string, string>, number]> = [
+      ['exit-import', ['--import', bundles.esm], { EXIT_HOW: 'exit' }, 3],
+      // Through NODE_OPTIONS the register also preloads into the worker that sends at exit.
+      ['exit-require', [], { EXIT_HOW: 'exit', NODE_OPTIONS: `--require ${bundles.cjs}` }, 3],
+      ['exit-throw', ['--import', bundles.esm], { EXIT_HOW: 'throw' }, 1],
+      ['exit-throw-gzip', ['--import', bundles.esm], { EXIT_HOW: 'throw', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, 1],
+    ];
+    for (const [service, flags, env, code] of cases) {
+      const app = await startApp(flags, fixture('exit-app.cjs'), envFor(service, env));
+      assert.equal(await send(app.ready.port, '/bye', {}), 200);
+      assert.deepEqual(await app.exit, { code, signal: null }, service);
+      const spans = ofService(service);
+      assert.deepEqual(spans.map((s) => [s.kind, s.attributes['url.path']]), [[SERVER, '/bye']], service);
+    }
+  });
+
   it('honours OTEL_NODE_ENABLED_INSTRUMENTATIONS, OTEL_NODE_DISABLED_INSTRUMENTATIONS and OTEL_SDK_DISABLED', async () => {
     const cases: Array<[string, Record<string, string>, number[]]> = [
       ['only-undici', { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' }, [CLIENT]],

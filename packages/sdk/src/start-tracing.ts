@@ -51,7 +51,8 @@ const DISABLED: TracingHandle = Object.freeze({
 /**
  * Configures tracing from the OTEL_* environment and `options` (which win), and registers the
  * tracer provider, the AsyncLocalStorage context manager and the propagator as the API's globals.
- * Queued spans are flushed before a normal exit (beforeExit); no signal handler is installed.
+ * Queued spans are flushed before a normal exit (beforeExit) and, synchronously, on process.exit()
+ * or an uncaught exception ('exit'); no signal handler is installed.
  */
 export function startTracing(options: StartTracingOptions = {}): TracingHandle {
   const config = readConfig(options.env ?? process.env);
@@ -86,6 +87,11 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
     if (batches.some((b) => b.queuedSpans > 0)) void provider.forceFlush();
   };
   process.on('beforeExit', onBeforeExit);
+  // process.exit() and uncaught exceptions skip beforeExit: what is still queued goes out synchronously.
+  const onExit = () => {
+    for (const batch of batches) batch.exportAtExit();
+  };
+  process.on('exit', onExit);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -95,6 +101,7 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
     shutdown() {
       stopping ??= (async () => {
         process.off('beforeExit', onBeforeExit);
+        process.off('exit', onExit);
         await provider.shutdown();
         if (registered.trace) trace.disable();
         if (registered.propagation) propagation.disable();

@@ -17,6 +17,11 @@ class RecordingExporter implements SpanExporter {
   batches: RecordingSpan[][] = [];
   result: () => Promise<ExportResult> = () => Promise.resolve({ code: ExportResultCode.SUCCESS });
   shutdowns = 0;
+  atExit: string[][] = [];
+  exportAtExit(batches: ReadonlyArray<readonly RecordingSpan[]>): ExportResult {
+    for (const b of batches) this.atExit.push(b.map((s) => s.name));
+    return { code: ExportResultCode.SUCCESS };
+  }
   export(spans: readonly RecordingSpan[]): Promise<ExportResult> {
     this.batches.push([...spans]);
     return this.result();
@@ -39,6 +44,17 @@ function setup(options: BatchSpanProcessorOptions, sampler: Sampler = new Always
 }
 
 describe('BatchSpanProcessor', () => {
+  it('exports what is still queued synchronously at exit, in batches of the batch size', () => {
+    const { exporter, processor, make } = setup({ scheduledDelayMillis: 60_000, maxExportBatchSize: 2 });
+    make(5);
+    processor.exportAtExit();
+    assert.deepEqual(exporter.atExit, [['s0', 's1'], ['s2', 's3'], ['s4']]);
+    assert.equal(processor.queuedSpans, 0);
+    assert.equal(processor.exportedSpans, 5);
+    processor.exportAtExit();
+    assert.equal(exporter.atExit.length, 3, 'nothing left to send twice');
+  });
+
   it('exports after the schedule delay', async () => {
     const { exporter, make } = setup({ scheduledDelayMillis: 20 });
     make(3);

@@ -86,6 +86,30 @@ export class BatchSpanProcessor implements SpanProcessor {
     return this.shutdownPromise;
   }
 
+  /**
+   * Exports the queued spans synchronously, for a process 'exit' listener (process.exit(), an
+   * uncaught exception), where the asynchronous exports can no longer run; does nothing when the
+   * exporter has no exportAtExit. Spans of an export under way are left to it: its request was
+   * written already.
+   */
+  exportAtExit(): void {
+    if (this.stopped || this.queue.length === 0 || this.exporter.exportAtExit === undefined) return;
+    const batches: RecordingSpan[][] = [];
+    while (this.queue.length > 0) batches.push(this.queue.splice(0, this.maxExportBatchSize));
+    const count = batches.reduce((n, b) => n + b.length, 0);
+    try {
+      const result = this.exporter.exportAtExit(batches);
+      if (result.code === ExportResultCode.SUCCESS) this.exportedSpans += count;
+      else {
+        this.failedSpans += count;
+        diag.warn(`ariadne: export of ${count} spans at exit failed: ${result.error?.message ?? 'unknown error'}`);
+      }
+    } catch (err) {
+      this.failedSpans += count;
+      diag.error('ariadne: span exporter threw at exit', err);
+    }
+  }
+
   private schedule(delay: number): void {
     if (this.running !== undefined) return;
     if (this.timer !== undefined) {

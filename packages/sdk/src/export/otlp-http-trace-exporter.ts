@@ -8,6 +8,7 @@ import type { RecordingSpan } from '../trace/recording-span.js';
 import { SDK_VERSION } from '../version.js';
 import { encodeTraceRequestJson } from './otlp-json-encoder.js';
 import { encodeTraceRequestProtobuf } from './otlp-protobuf-encoder.js';
+import { postAtExit } from './post-at-exit.js';
 import { backoffMillis, DEFAULT_RETRY_POLICY, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { ExportResultCode } from './span-exporter.js';
@@ -44,6 +45,9 @@ class HttpStatusError extends Error {
     super(`OTLP export failed with HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
   }
 }
+
+// How long a process exit may be held up for the spans still queued.
+const EXIT_LIMIT_MS = 2000;
 
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
@@ -84,6 +88,21 @@ export class OtlpHttpTraceExporter implements SpanExporter {
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return done;
+  }
+
+  /**
+   * Sends `batches` before the process exits, from a process 'exit' listener: synchronously, one
+   * attempt each, within EXIT_LIMIT_MS at most. Uncompressed: zlib would have to be loaded, and
+   * the app is waiting to end.
+   */
+  exportAtExit(batches: ReadonlyArray<readonly RecordingSpan[]>): ExportResult {
+    if (this.stopped) return { code: ExportResultCode.FAILED, error: new Error('exporter is shut down') };
+    const bodies = batches.map((spans) => (this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans)));
+    const headers = { ...this.headers };
+    delete headers['content-encoding'];
+    const status = postAtExit(this.url.href, headers, bodies, Math.min(this.timeoutMillis, EXIT_LIMIT_MS));
+    if (status >= 200 && status < 300) return { code: ExportResultCode.SUCCESS };
+    return { code: ExportResultCode.FAILED, error: new Error(status === 0 ? 'OTLP export at exit failed or timed out' : `OTLP export at exit failed with HTTP ${status}`) };
   }
 
   /** Waits for exports under way, then refuses new ones. */

@@ -16,5 +16,7 @@ export interface ExportResult {
  */
 export interface SpanExporter {
   export(spans: readonly RecordingSpan[]): Promise<ExportResult>;
+  /** Sends the batches synchronously, from a process 'exit' listener; optional. */
+  exportAtExit?(batches: ReadonlyArray<readonly RecordingSpan[]>): ExportResult;
   shutdown(): Promise<void>;
 }

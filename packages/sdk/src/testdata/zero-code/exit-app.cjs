@@ -1,0 +1,12 @@
+// Test app for register: answers one request, then ends the way EXIT_HOW says, before any
+// scheduled export: "exit" calls process.exit(3) once the response is sent, "throw" throws from
+// a timer (an uncaught exception). Prints {"port": ...} when listening.
+const http = require('node:http');
+
+const server = http.createServer((req, res) => {
+  res.end('bye', () => {
+    if (process.env.EXIT_HOW === 'throw') setTimeout(() => { throw new Error('app crashed'); }, 0);
+    else process.exit(3);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));

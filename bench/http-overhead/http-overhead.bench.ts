@@ -4,7 +4,8 @@
  * @opentelemetry/auto-instrumentations-node/register`, OTLP/HTTP protobuf) vs dd-trace (`--require
  * dd-trace/init`), in one run with interleaved repetitions: requests/s and p99 latency of a
  * hello-world server and of a serverA -> serverB pair, RSS under load, and the wall time of
- * `node <preload> -e 0`. Servers run on core 1, the load generator and the span sink on core 0.
+ * `node <preload> -e 0`; beside them the floor (floor.cjs: AsyncLocalStorage and one small record per
+ * request, what any tracer built on it pays at least). Servers run on core 1, the load generator and the span sink on core 0.
  * Every traced variant samples every request and must deliver spans to the sink, or the bench
  * fails. Progress on stderr, the table on stdout; see README.md.
  */
@@ -35,7 +36,7 @@ const { values: flags } = parseArgs({
 });
 const opt = (flag: string | undefined, env: string, dflt: number) => Number(flag ?? process.env[env] ?? dflt);
 const DURATION = opt(flags.duration, 'BENCH_DURATION', 3); // seconds measured per load run
-const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 1); // seconds of load dropped before each
+const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 3); // seconds of load dropped before each
 const REPS = opt(flags.reps, 'BENCH_REPS', 4);
 const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 5); // per variant per rep
 const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 100); // enough to keep a server busy between scheduler slices
@@ -52,6 +53,7 @@ interface Variant {
 
 const ALL_VARIANTS: Variant[] = [
   { name: 'untraced', nodeArgs: [], traced: false, env: 'none' },
+  { name: 'floor', nodeArgs: ['--require', `${here}floor.cjs`], traced: false, env: 'none' },
   { name: 'Ariadne', nodeArgs: ['--import', '@ariadne/sdk/register'], traced: true, env: 'otel' },
   { name: 'OpenTelemetry', nodeArgs: ['--require', '@opentelemetry/auto-instrumentations-node/register'], traced: true, env: 'otel' },
   { name: 'dd-trace', nodeArgs: ['--require', 'dd-trace/init'], traced: true, env: 'datadog' },
@@ -316,7 +318,8 @@ async function main(): Promise<void> {
 }
 
 function printTable(samples: Map<string, Samples>): void {
-  const base = samples.get('untraced')!;
+  const baseVariant = variants[0];
+  const base = samples.get(baseVariant.name)!;
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const plus = (x: number, d = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
   const pct = (x: number) => `${f(100 * x)}%`;
@@ -337,7 +340,7 @@ function printTable(samples: Map<string, Samples>): void {
         f(median(s.map((r) => r.cpuUsPerRequest)), 1),
         f(perRep(s, b, 'cpuUsPerRequest'), 2),
       ];
-      if (withRss) row.push(f(median(s.map((r) => r.rssMb)), 1), v.traced ? plus(median(s.map((r) => r.rssMb)) - median(b.map((r) => r.rssMb))) : '');
+      if (withRss) row.push(f(median(s.map((r) => r.rssMb)), 1), v !== baseVariant ? plus(median(s.map((r) => r.rssMb)) - median(b.map((r) => r.rssMb))) : '');
       const expected = s.reduce((a, r) => a + r.expectedSpans, 0);
       row.push(v.traced ? pct(s.reduce((a, r) => a + r.spans, 0) / expected) : '');
       return row;
@@ -345,7 +348,7 @@ function printTable(samples: Map<string, Samples>): void {
   const serveHead = ['variant', 'req/s', 'x untraced', 'p50 ms', 'p99 ms', 'server CPU us/req', 'x untraced'];
   const baseStartup = median(base.startup);
   const aims = variants
-    .filter((v) => v.traced)
+    .filter((v) => v !== baseVariant)
     .map((v) => {
       const s = samples.get(v.name)!;
       const hello = perRep(s.hello, base.hello, 'rps');
@@ -380,7 +383,7 @@ function printTable(samples: Map<string, Samples>): void {
     '',
     table(
       ['variant', 'median ms', 'added ms'],
-      variants.map((v) => [v.name, f(median(samples.get(v.name)!.startup), 1), v.traced ? plus(median(samples.get(v.name)!.startup) - baseStartup) : '']),
+      variants.map((v) => [v.name, f(median(samples.get(v.name)!.startup), 1), v !== baseVariant ? plus(median(samples.get(v.name)!.startup) - baseStartup) : '']),
     ),
     '',
     'Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (measured req/s / derived from server CPU per request), ' +

@@ -1,6 +1,8 @@
 // Test app for register: answers one request, then ends the way EXIT_HOW says, before any
 // scheduled export: "exit" calls process.exit(3) once the response is sent, "throw" throws from
 // a timer (an uncaught exception). Prints {"port": ...} when listening.
+/* global require, setTimeout */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app */
 const http = require('node:http');
 
 const server = http.createServer((req, res) => {

@@ -94,9 +94,9 @@ export class BatchSpanProcessor implements SpanProcessor {
    */
   exportAtExit(): void {
     if (this.stopped || this.queue.length === 0 || this.exporter.exportAtExit === undefined) return;
+    const count = this.queue.length;
     const batches: RecordingSpan[][] = [];
     while (this.queue.length > 0) batches.push(this.queue.splice(0, this.maxExportBatchSize));
-    const count = batches.reduce((n, b) => n + b.length, 0);
     try {
       const result = this.exporter.exportAtExit(batches);
       if (result.code === ExportResultCode.SUCCESS) this.exportedSpans += count;

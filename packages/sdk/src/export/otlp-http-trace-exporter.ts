@@ -97,7 +97,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
    */
   exportAtExit(batches: ReadonlyArray<readonly RecordingSpan[]>): ExportResult {
     if (this.stopped) return { code: ExportResultCode.FAILED, error: new Error('exporter is shut down') };
-    const bodies = batches.map((spans) => (this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans)));
+    const bodies = batches.map((spans) => this.encode(spans));
     const headers = { ...this.headers };
     delete headers['content-encoding'];
     const status = postAtExit(this.url.href, headers, bodies, Math.min(this.timeoutMillis, EXIT_LIMIT_MS));
@@ -111,8 +111,12 @@ export class OtlpHttpTraceExporter implements SpanExporter {
     await Promise.all(this.inFlight);
   }
 
+  private encode(spans: readonly RecordingSpan[]): Uint8Array {
+    return this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans);
+  }
+
   private async send(spans: readonly RecordingSpan[]): Promise<ExportResult> {
-    let body = this.protocol === 'http/json' ? encodeTraceRequestJson(spans) : encodeTraceRequestProtobuf(spans);
+    let body = this.encode(spans);
     if (this.compression === 'gzip') body = await gzip(body);
     for (let attempt = 1; ; attempt++) {
       let delay: number | undefined;

@@ -313,6 +313,28 @@ describe('register and the app', () => {
     });
   }
 
+  // The API accepts a global registered by its own minor version or a later one: the register
+  // bundles the newest API, so that apps on it and on older ones see Ariadne's provider.
+  for (const [api, loader] of [['otel-api-1.9', '--require'], ['otel-api-1.10', '--import']] as const) {
+    it(`gives an app's own spans through @opentelemetry/api ${api.slice('otel-api-'.length)} (${loader})`, async () => {
+      const service = `manual-${api}`;
+      const entry = loader === '--require' ? bundles.cjs : bundles.esm;
+      const child = spawn(process.execPath, [loader, entry, fixture('manual-span-app.cjs')], {
+        env: envFor(service, { OTEL_API_MODULE: api }),
+        stdio: 'inherit',
+      });
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      const spans = ofService(service);
+      const outer = spans.find((s) => s.name === 'outer');
+      const inner = spans.find((s) => s.name === 'inner');
+      assert.ok(outer && inner, `both spans exported, got ${JSON.stringify(spans.map((s) => s.name))}`);
+      assert.equal(inner.scope, 'manual-app');
+      assert.equal(inner.parentSpanId, outer.spanId);
+      assert.equal(inner.attributes['api.module'], api);
+    });
+  }
+
   it('exports the spans of an OpenTelemetry contrib instrumentation the app registers (instrumentation-dns)', async () => {
     const child = spawn(process.execPath, ['--require', bundles.cjs, fixture('dns-app.cjs')], { env: envFor('dns-app'), stdio: 'inherit' });
     const [code] = await once(child, 'exit');

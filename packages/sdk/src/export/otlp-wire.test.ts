@@ -206,6 +206,40 @@ describe('OTLP wire format, decoded with the official opentelemetry-proto defini
     assert.equal(names.length, 12);
     assert.equal(decoded.resourceSpans[0].scopeSpans[0].spans[1].attributes[0].value.stringValue, 'GET');
   });
+
+  it('encodes spans of several resources and tracers, with schema URLs, into one request as the JSON encoder does', () => {
+    const exporter = new InMemorySpanExporter();
+    const providers = ['one', 'two'].map(
+      (name, i) =>
+        new AriadneTracerProvider({
+          resource: new Resource({ 'service.name': name }, i === 0 ? 'https://opentelemetry.io/schemas/1.26.0' : undefined),
+          sampler: new AlwaysOnSampler(),
+          spanProcessors: [new SimpleSpanProcessor(exporter)],
+        }),
+    );
+    const tracers = [
+      providers[0].getTracer('a', '1.0.0', { schemaUrl: 'https://example.com/a' }),
+      providers[1].getTracer('b'),
+      providers[0].getTracer('c'),
+    ];
+    for (let i = 0; i < 9; i++) {
+      tracers[i % 3].startSpan(`span ${i}`, { startTime: [1_700_000_000, i], attributes: { i } }, ROOT_CONTEXT).end([1_700_000_001, i]);
+    }
+    const spans = exporter.spans;
+    const fromProto = decodeRequest(Request, encodeTraceRequestProtobuf(spans), true);
+    const json = JSON.parse(Buffer.from(encodeTraceRequestJson(spans)).toString('utf8'));
+    const rebased = JSON.parse(JSON.stringify(json), (key, value) =>
+      /^(traceId|spanId|parentSpanId)$/.test(key) ? Buffer.from(value, 'hex').toString('base64') : value,
+    );
+    assert.deepEqual(decodeRequest(Request, Request.encode(Request.fromObject(rebased)).finish(), true), fromProto);
+    assert.deepEqual(
+      fromProto.resourceSpans.map((rs: any) => [rs.schemaUrl, rs.scopeSpans.map((ss: any) => [ss.scope.name, ss.schemaUrl, ss.spans.length])]),
+      [
+        ['https://opentelemetry.io/schemas/1.26.0', [['a', 'https://example.com/a', 3], ['c', '', 3]]],
+        ['', [['b', '', 3]]],
+      ],
+    );
+  });
 });
 
 interface Captured {

@@ -3,7 +3,7 @@
  * Ariadne (`--import @ariadne/sdk/register`) vs OpenTelemetry (`--require
  * @opentelemetry/auto-instrumentations-node/register`, OTLP/HTTP protobuf) vs dd-trace (`--require
  * dd-trace/init`), in one run with interleaved repetitions: requests/s and p99 latency of a
- * hello-world server and of a serverA -> serverB pair, RSS under load, and the wall time of
+ * hello-world server and of a serverA -> serverB pair, RSS after a longer load, and the wall time of
  * `node <preload> -e 0`; beside them the floor (floor.cjs: AsyncLocalStorage and one small record per
  * request, what any tracer built on it pays at least). Servers run on core 1, the load generator and the span sink on core 0.
  * Every traced variant samples every request and must deliver spans to the sink, or the bench
@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     reps: { type: 'string' },
     'startup-runs': { type: 'string' },
+    'memory-duration': { type: 'string' },
     connections: { type: 'string' },
     variants: { type: 'string' },
   },
@@ -39,6 +40,10 @@ const DURATION = opt(flags.duration, 'BENCH_DURATION', 3); // seconds measured p
 const WARMUP = opt(flags.warmup, 'BENCH_WARMUP', 3); // seconds of load dropped before each
 const REPS = opt(flags.reps, 'BENCH_REPS', 4);
 const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 5); // per variant per rep
+// Seconds of hello-world load for the memory figure, one run per variant: long enough for V8 to
+// reach the young generation it keeps under load (untraced too: about 10 s here), which the
+// short runs would catch some variants before and others after.
+const MEMORY_DURATION = opt(flags['memory-duration'], 'BENCH_MEMORY_DURATION', 20);
 const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 100); // enough to keep a server busy between scheduler slices
 const SERVER_CORE = '1';
 const LOAD_CORE = '0';
@@ -181,8 +186,14 @@ function cpuMs(pid: number): number {
 }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-function runLoad(url: string, onMeasuring: () => void, onTick: () => void): Promise<LoadResult> {
-  const args = ['-c', LOAD_CORE, process.execPath, '--import', 'tsx', loadScript, url, String(CONNECTIONS), String(WARMUP), String(DURATION)];
+interface LoadWindow {
+  warmup: number;
+  duration: number;
+}
+const MEASURED: LoadWindow = { warmup: WARMUP, duration: DURATION };
+
+function runLoad(url: string, window: LoadWindow, onMeasuring: () => void, onTick: () => void): Promise<LoadResult> {
+  const args = ['-c', LOAD_CORE, process.execPath, '--import', 'tsx', loadScript, url, String(CONNECTIONS), String(window.warmup), String(window.duration)];
   const child = spawn('taskset', args, { cwd: root, env: untracedEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -203,6 +214,7 @@ function runLoad(url: string, onMeasuring: () => void, onTick: () => void): Prom
 }
 
 interface ServeResult extends LoadResult {
+  /** Peak resident set of the (front) server during the load. */
   rssMb: number;
   /** CPU time of the server process(es) per request in the measured window, µs. */
   cpuUsPerRequest: number;
@@ -211,7 +223,7 @@ interface ServeResult extends LoadResult {
 }
 
 /** Starts the server(s), loads them, stops them (letting tracers flush) and counts spans. */
-async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Promise<ServeResult> {
+async function measureServe(variant: Variant, sink: SpanSink, pair: boolean, window = MEASURED): Promise<ServeResult> {
   const spansBefore = sink.spans();
   const procs: Proc[] = [];
   try {
@@ -227,7 +239,7 @@ async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Pr
     let rss = 0;
     let cpuAtStart = NaN;
     const cpuNow = () => procs.reduce((a, p) => a + cpuMs(p.child.pid!), 0);
-    const load = await runLoad(`http://127.0.0.1:${port}/`, () => (cpuAtStart = cpuNow()), () => {
+    const load = await runLoad(`http://127.0.0.1:${port}/`, window, () => (cpuAtStart = cpuNow()), () => {
       try {
         rss = Math.max(rss, rssMb(front.child.pid!));
       } catch {
@@ -241,7 +253,7 @@ async function measureServe(variant: Variant, sink: SpanSink, pair: boolean): Pr
     const perRequest = pair ? 3 : 1; // A's server span, A's client span, B's server span
     // Requests still in flight when the warm-up and the measured window end are answered (and
     // traced) but not counted by the load generator: at most one per connection each time.
-    const inFlight = (WARMUP > 0 ? 2 : 1) * CONNECTIONS;
+    const inFlight = (window.warmup > 0 ? 2 : 1) * CONNECTIONS;
     const expectedSpans = (load.requests + load.warmupRequests + inFlight) * perRequest;
     if (load.errors > 0 || load.non2xx > 0) log(`  warning: ${load.errors} errors, ${load.non2xx} non-2xx answers`);
     if (variant.traced && spans === 0) {
@@ -273,6 +285,8 @@ interface Samples {
   hello: ServeResult[];
   pair: ServeResult[];
   startup: number[];
+  /** Peak RSS under the long hello-world load, MB. */
+  memory: number;
 }
 
 function rotate<T>(xs: T[], by: number): T[] {
@@ -284,11 +298,11 @@ async function main(): Promise<void> {
   // The bench process hosts the sink; it shares core 0 with the load generator.
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
   const sink = await startSpanSink();
-  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], startup: [] }]));
+  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], startup: [], memory: NaN }]));
   const started = Date.now();
   log(
     `http-overhead: ${REPS} reps x ${variants.length} variants; load ${WARMUP}s warm-up + ${DURATION}s, ` +
-      `${CONNECTIONS} connections; ${STARTUP_RUNS} startup runs per variant per rep; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+      `${CONNECTIONS} connections; ${STARTUP_RUNS} startup runs per variant per rep; memory ${MEMORY_DURATION}s per variant; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
   );
   try {
     // One untimed start each first, so that no variant pays for a cold file cache in the table.
@@ -310,6 +324,13 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (MEMORY_DURATION > 0) {
+      for (const v of variants) {
+        const r = await measureServe(v, sink, false, { warmup: 0, duration: MEMORY_DURATION });
+        samples.get(v.name)!.memory = r.rssMb;
+        log(`memory ${v.name.padEnd(13)} peak RSS ${r.rssMb.toFixed(1)} MB over ${MEMORY_DURATION} s of hello-world load  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      }
+    }
   } finally {
     await sink.close();
   }
@@ -327,7 +348,7 @@ function printTable(samples: Map<string, Samples>): void {
   const perRep = (s: ServeResult[], b: ServeResult[], key: 'rps' | 'cpuUsPerRequest') => median(s.map((r, i) => r[key] / b[i][key]));
   const table = (head: string[], body: string[][]) =>
     [`| ${head.join(' | ')} |`, `| --- | ${head.slice(1).map(() => '---:').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-  const serveRows = (which: 'hello' | 'pair', withRss: boolean) =>
+  const serveRows = (which: 'hello' | 'pair') =>
     variants.map((v) => {
       const s = samples.get(v.name)![which];
       const b = base[which];
@@ -340,7 +361,6 @@ function printTable(samples: Map<string, Samples>): void {
         f(median(s.map((r) => r.cpuUsPerRequest)), 1),
         f(perRep(s, b, 'cpuUsPerRequest'), 2),
       ];
-      if (withRss) row.push(f(median(s.map((r) => r.rssMb)), 1), v !== baseVariant ? plus(median(s.map((r) => r.rssMb)) - median(b.map((r) => r.rssMb))) : '');
       const expected = s.reduce((a, r) => a + r.expectedSpans, 0);
       row.push(v.traced ? pct(s.reduce((a, r) => a + r.spans, 0) / expected) : '');
       return row;
@@ -356,7 +376,7 @@ function printTable(samples: Map<string, Samples>): void {
       const pair = perRep(s.pair, base.pair, 'rps');
       const pairCpu = 1 / perRep(s.pair, base.pair, 'cpuUsPerRequest');
       const startup = median(s.startup) - baseStartup;
-      const rss = median(s.hello.map((r) => r.rssMb)) - median(base.hello.map((r) => r.rssMb));
+      const rss = s.memory - base.memory;
       const ok = (b: boolean) => (b ? 'met' : 'missed');
       return [
         v.name,
@@ -373,17 +393,27 @@ function printTable(samples: Map<string, Samples>): void {
     '',
     'Hello-world server (one process on one core):',
     '',
-    table([...serveHead, 'RSS MB under load', 'added', 'spans delivered'], serveRows('hello', true)),
+    table([...serveHead, 'spans delivered'], serveRows('hello')),
     '',
     'serverA -> serverB (both on one core; A calls B with http.get per request; CPU is A + B):',
     '',
-    table([...serveHead, 'spans delivered'], serveRows('pair', false)),
+    table([...serveHead, 'spans delivered'], serveRows('pair')),
     '',
     'Startup, `node <preload> -e 0` wall time:',
     '',
     table(
       ['variant', 'median ms', 'added ms'],
       variants.map((v) => [v.name, f(median(samples.get(v.name)!.startup), 1), v !== baseVariant ? plus(median(samples.get(v.name)!.startup) - baseStartup) : '']),
+    ),
+    '',
+    `Memory, peak RSS of the hello-world server over ${MEMORY_DURATION} s of load (one run per variant):`,
+    '',
+    table(
+      ['variant', 'RSS MB', 'added'],
+      variants.map((v) => {
+        const m = samples.get(v.name)!.memory;
+        return [v.name, f(m, 1), v !== baseVariant ? plus(m - base.memory) : ''];
+      }),
     ),
     '',
     'Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (measured req/s / derived from server CPU per request), ' +

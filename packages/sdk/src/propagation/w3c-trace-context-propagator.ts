@@ -1,5 +1,5 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
+import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { withSpan } from '../context/chain-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { RecordingSpan } from '../trace/recording-span.js';
@@ -36,15 +36,17 @@ function hexAt(s: string, at: number, digits: number): number {
 /**
  * The remote parent a traceparent header names, or undefined when it is invalid. Version ff is
  * invalid; version 00 has exactly four fields; a higher (future) version may carry more fields
- * after a dash, which are ignored.
+ * after a dash, which are ignored. `tracestate`, the header's values, is parsed only for a valid
+ * traceparent.
  */
-export function parseRemoteParent(header: string, traceState?: TraceState): RemoteSpan | undefined {
+export function parseRemoteParent(header: string, tracestate?: string | string[]): RemoteSpan | undefined {
   const value = trimOws(header);
   if (!TRACEPARENT.test(value)) return undefined;
   const version = hexAt(value, 0, 2);
   if (version === 0xff || (version === 0 && value.length !== 55)) return undefined;
   const words = [hexAt(value, 3, 8), hexAt(value, 11, 8), hexAt(value, 19, 8), hexAt(value, 27, 8), hexAt(value, 36, 8), hexAt(value, 44, 8)] as const;
   if ((words[0] | words[1] | words[2] | words[3]) === 0 || (words[4] | words[5]) === 0) return undefined;
+  const traceState = tracestate === undefined ? undefined : W3CTraceState.parse(Array.isArray(tracestate) ? tracestate.join(',') : tracestate);
   return new RemoteSpan(words, value.slice(3, 35), value.slice(36, 52), hexAt(value, 53, 2), traceState);
 }
 
@@ -77,9 +79,7 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
     // joins repeated headers, one value with a comma, which the grammar rejects).
     const header = single(getter.get(carrier, TRACEPARENT_HEADER));
     if (header === undefined) return context;
-    const state = getter.get(carrier, TRACESTATE_HEADER);
-    const traceState = state === undefined ? undefined : W3CTraceState.parse(Array.isArray(state) ? state.join(',') : state);
-    const parent = parseRemoteParent(header, traceState);
+    const parent = parseRemoteParent(header, getter.get(carrier, TRACESTATE_HEADER));
     return parent === undefined ? context : withSpan(context, parent);
   }
 

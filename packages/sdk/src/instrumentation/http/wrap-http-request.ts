@@ -118,9 +118,13 @@ function onResponseEnd(this: Traced<IncomingMessage>): void {
 
 function onRequestError(this: Traced<ClientRequest>, err: Error): void {
   const state = this[STATE];
-  if (state === undefined) return;
-  recordError(state.span, err);
-  endClientSpan(state);
+  if (state !== undefined) {
+    recordError(state.span, err);
+    endClientSpan(state);
+  }
+  // This listener must not swallow an error the app does not listen for: without it, emit would
+  // have thrown it (an unhandled 'error' event), and so it does.
+  if (this.listenerCount('error') === 0) throw err;
 }
 
 function onRequestClose(this: Traced<ClientRequest>): void {

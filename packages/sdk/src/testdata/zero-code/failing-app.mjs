@@ -1,7 +1,9 @@
 // Fixture for register.test.ts: behaves the same with and without the register entry.
 // `throw`: throws at the top level; `missing`: loads libraries that are not installed;
-// `reject`: an unhandled rejection from inside a request handler.
+// `reject`: an unhandled rejection from inside a request handler; `request-error`: an outgoing
+// request fails (connection refused) and the app has no 'error' listener, which crashes it.
 import http from 'node:http';
+import { setTimeout } from 'node:timers';
 import { createRequire } from 'node:module';
 
 const mode = process.argv[2];
@@ -22,4 +24,8 @@ if (mode === 'reject') {
     throw new Error('handler failed on purpose');
   });
   server.listen(0, '127.0.0.1', () => http.get(`http://127.0.0.1:${server.address().port}/`).on('error', () => {}));
+}
+if (mode === 'request-error') {
+  http.get('http://127.0.0.1:1/');
+  setTimeout(() => console.log('still running'), 1000);
 }

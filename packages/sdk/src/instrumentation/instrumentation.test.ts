@@ -163,6 +163,17 @@ describe('client wrappers', () => {
     assert.equal(span.events?.[0].name, 'exception');
   });
 
+  it('http.request: keeps headers given as an array, repeated ones too, and adds traceparent', async () => {
+    await new Promise<void>((resolve, reject) => {
+      tracedHttpRequest(`${downstreamUrl}/h`, { headers: ['Host', new URL(downstreamUrl).host, 'X-Dup', 'a', 'X-Dup', 'b', 'traceparent', 'stale'] }, (res) => res.resume().on('end', resolve))
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(downstreamHeaders[0]['x-dup'], 'a, b');
+    const sc = byName('GET')[0].spanContext();
+    assert.equal(downstreamHeaders[0].traceparent, `00-${sc.traceId}-${sc.spanId}-03`);
+  });
+
   it('fetch: keeps caller headers, records rejections and rethrows them', async () => {
     await (await tracedFetch(`${downstreamUrl}/h`, { headers: { 'x-mine': '1' } })).text();
     assert.equal(downstreamHeaders[0]['x-mine'], '1');

@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import * as http from 'node:http';
 import { context, diag, propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, TextMapSetter, Tracer } from '@opentelemetry/api';
 import { withSpan } from '../../context/chain-context.js';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
@@ -19,13 +19,27 @@ export interface WrapHttpRequestOptions {
   protocol?: 'http:' | 'https:';
 }
 
-function headersObject(headers: RequestOptions['headers']): OutgoingHttpHeaders {
+// Headers given as [name, value, ...] keep their order, case and repeats; a header the
+// propagator sets replaces any of that name.
+const arraySetter: TextMapSetter<string[]> = {
+  set(carrier, key, value) {
+    for (let i = carrier.length - 2; i >= 0; i -= 2) {
+      if (String(carrier[i]).toLowerCase() === key) carrier.splice(i, 2);
+    }
+    carrier.push(key, value);
+  },
+};
+
+/** A copy of the request's headers with the context's trace headers added. */
+function injectedHeaders(ctx: Context, headers: RequestOptions['headers']): OutgoingHttpHeaders | string[] {
   if (Array.isArray(headers)) {
-    const out: OutgoingHttpHeaders = {};
-    for (let i = 0; i + 1 < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = headers[i + 1];
+    const out = headers.map(String);
+    propagation.inject(ctx, out, arraySetter);
     return out;
   }
-  return { ...(headers as OutgoingHttpHeaders | undefined) };
+  const out: OutgoingHttpHeaders = { ...(headers as OutgoingHttpHeaders | undefined) };
+  propagation.inject(ctx, out);
+  return out;
 }
 
 function defaultPort(protocol: string): number {
@@ -69,9 +83,7 @@ function prepare(args: unknown[], options: WrapHttpRequestOptions, active: Conte
   attributes['url.full'] = `${protocol}//${hostPart}${portPart}${path}`;
   const span = instrumentationTracer(options.tracer).startSpan(name, { kind: SpanKind.CLIENT, attributes }, active);
   const ctx = withSpan(active, span);
-  const headers = headersObject(opts.headers);
-  propagation.inject(ctx, headers);
-  const tracedOpts = { ...opts, headers };
+  const tracedOpts = { ...opts, headers: injectedHeaders(ctx, opts.headers) };
   const callArgs: unknown[] = url ? [url, tracedOpts] : [tracedOpts];
   if (callback !== undefined) callArgs.push(callback);
   return { span, ctx, callArgs };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { createServer, request as rawRequest } from 'node:http';
+import { Agent, createServer, request as rawRequest } from 'node:http';
 import type { IncomingHttpHeaders, RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -172,6 +172,23 @@ describe('client wrappers', () => {
     assert.equal(downstreamHeaders[0]['x-dup'], 'a, b');
     const sc = byName('GET')[0].spanContext();
     assert.equal(downstreamHeaders[0].traceparent, `00-${sc.traceId}-${sc.spanId}-03`);
+  });
+
+  it('http.get: a response nobody listens for is discarded, as untraced, and its socket freed', { timeout: 5000 }, async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      tracedHttpGet(`${downstreamUrl}/first`, { agent });
+      const status = await new Promise<number>((resolve, reject) => {
+        tracedHttpGet(`${downstreamUrl}/second`, { agent }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0))).on('error', reject);
+      });
+      assert.equal(status, 200);
+      assert.deepEqual(
+        byName('GET').map((s) => [attrs(s)['url.full'], s.ended]),
+        [[`${downstreamUrl}/first`, true], [`${downstreamUrl}/second`, true]],
+      );
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('fetch: keeps caller headers, records rejections and rethrows them', async () => {

@@ -121,6 +121,9 @@ function onResponse(this: Traced<ClientRequest>, res: Traced<IncomingMessage>): 
   res[STATE] = state;
   res.on('end', onResponseEnd);
   res.on('close', onResponseEnd);
+  // Node discards a response nobody listens for (so that its socket is freed); this listener
+  // must not keep it unread.
+  if (this.listenerCount('response') === 1) res.resume();
 }
 
 function onResponseEnd(this: Traced<IncomingMessage>): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Agent, createServer, request as rawRequest } from 'node:http';
-import type { IncomingHttpHeaders, RequestListener, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -163,15 +163,27 @@ describe('client wrappers', () => {
     assert.equal(span.events?.[0].name, 'exception');
   });
 
-  it('http.request: keeps headers given as an array, repeated ones too, and adds traceparent', async () => {
-    await new Promise<void>((resolve, reject) => {
-      tracedHttpRequest(`${downstreamUrl}/h`, { headers: ['Host', new URL(downstreamUrl).host, 'X-Dup', 'a', 'X-Dup', 'b', 'traceparent', 'stale'] }, (res) => res.resume().on('end', resolve))
-        .on('error', reject)
-        .end();
-    });
-    assert.equal(downstreamHeaders[0]['x-dup'], 'a, b');
-    const sc = byName('GET')[0].spanContext();
-    assert.equal(downstreamHeaders[0].traceparent, `00-${sc.traceId}-${sc.spanId}-03`);
+  it('http.request: keeps headers given as arrays (flat, with array values, or as pairs), and adds traceparent', async () => {
+    const host = new URL(downstreamUrl).host;
+    const forms = [
+      ['Host', host, 'X-Dup', 'a', 'X-Dup', 'b', 'traceparent', 'stale'],
+      ['Host', host, 'X-Dup', ['a', 'b']],
+      [['Host', host], ['X-Dup', 'a'], ['X-Dup', 'b'], ['Traceparent', 'stale']],
+    ];
+    for (const headers of forms) {
+      await new Promise<void>((resolve, reject) => {
+        tracedHttpRequest(`${downstreamUrl}/h`, { headers: headers as string[] }, (res) => res.resume().on('end', resolve))
+          .on('error', reject)
+          .end();
+      });
+    }
+    const spans = byName('GET');
+    assert.equal(spans.length, forms.length);
+    for (const [i, span] of spans.entries()) {
+      assert.equal(downstreamHeaders[i]['x-dup'], 'a, b', JSON.stringify(forms[i]));
+      const sc = span.spanContext();
+      assert.equal(downstreamHeaders[i].traceparent, `00-${sc.traceId}-${sc.spanId}-03`);
+    }
   });
 
   it('http.get: a response nobody listens for is discarded, as untraced, and its socket freed', { timeout: 5000 }, async () => {
@@ -189,6 +201,14 @@ describe('client wrappers', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('http.get: a response the callback reads later keeps its body', { timeout: 5000 }, async () => {
+    const res = await new Promise<IncomingMessage>((resolve) => tracedHttpGet(`${downstreamUrl}/later`, resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let body = '';
+    for await (const chunk of res) body += chunk;
+    assert.equal(body, 'down');
   });
 
   it('fetch: keeps caller headers, records rejections and rethrows them', async () => {

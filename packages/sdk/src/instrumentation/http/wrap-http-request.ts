@@ -19,10 +19,18 @@ export interface WrapHttpRequestOptions {
   protocol?: 'http:' | 'https:';
 }
 
-// Headers given as [name, value, ...] keep their order, case and repeats; a header the
-// propagator sets replaces any of that name.
-const arraySetter: TextMapSetter<string[]> = {
+// Headers given as an array, flat ([name, value, ...], a value may be an array) or as pairs
+// ([[name, value], ...]), as node:http takes them, keep their order, case and repeats; a header
+// the propagator sets replaces any of its name.
+const rawHeadersSetter: TextMapSetter<unknown[]> = {
   set(carrier, key, value) {
+    if (Array.isArray(carrier[0])) {
+      for (let i = carrier.length - 1; i >= 0; i--) {
+        if (String((carrier[i] as unknown[])[0]).toLowerCase() === key) carrier.splice(i, 1);
+      }
+      carrier.push([key, value]);
+      return;
+    }
     for (let i = carrier.length - 2; i >= 0; i -= 2) {
       if (String(carrier[i]).toLowerCase() === key) carrier.splice(i, 2);
     }
@@ -31,11 +39,11 @@ const arraySetter: TextMapSetter<string[]> = {
 };
 
 /** A copy of the request's headers with the context's trace headers added. */
-function injectedHeaders(ctx: Context, headers: RequestOptions['headers']): OutgoingHttpHeaders | string[] {
+function injectedHeaders(ctx: Context, headers: RequestOptions['headers']): RequestOptions['headers'] {
   if (Array.isArray(headers)) {
-    const out = headers.map(String);
-    propagation.inject(ctx, out, arraySetter);
-    return out;
+    const out: unknown[] = headers.slice();
+    propagation.inject(ctx, out, rawHeadersSetter);
+    return out as RequestOptions['headers'];
   }
   const out: OutgoingHttpHeaders = { ...(headers as OutgoingHttpHeaders | undefined) };
   propagation.inject(ctx, out);
@@ -122,7 +130,8 @@ function onResponse(this: Traced<ClientRequest>, res: Traced<IncomingMessage>): 
   res.on('end', onResponseEnd);
   res.on('close', onResponseEnd);
   // Node discards a response nobody listens for (so that its socket is freed); this listener
-  // must not keep it unread.
+  // must not keep it unread. It runs first (prepended), while the app's own listeners, the
+  // request callback among them (a `once`), still count.
   if (this.listenerCount('response') === 1) res.resume();
 }
 
@@ -178,7 +187,7 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
     // them, belong to the caller.
     bindEmits(req, active);
     req[STATE] = { span, caller: active, ended: false, answered: false };
-    req.on('response', onResponse);
+    req.prependListener('response', onResponse);
     req.once('error', onRequestError);
     req.on('close', onRequestClose);
     return req;

@@ -28,6 +28,15 @@ describe('sqlOperation', () => {
     assert.equal(sqlOperation('/* app */ insert into t values (1)'), 'INSERT');
     assert.equal(sqlOperation('-- note\nDELETE FROM t'), 'DELETE');
     assert.equal(sqlOperation(''), undefined);
+    assert.equal(sqlOperation('\n  (SELECT 1) UNION (SELECT 2)'), undefined);
+    assert.equal(sqlOperation('/* unterminated select'), undefined);
+  });
+
+  // The regular expression with nested repeats this replaced took exponential time here (over a
+  // second for 26 spaces): with it, this would not end.
+  it('stays linear on a long run of whitespace before a non-word character', () => {
+    assert.equal(sqlOperation(`${' '.repeat(100_000)}(`), undefined);
+    assert.equal(sqlOperation(`${' \n'.repeat(50_000)}select 1`), 'SELECT');
   });
 });
 

@@ -57,9 +57,31 @@ export function sanitizeSql(sql: string, doubleQuoted = false): string {
   return sql.replace(doubleQuoted ? LITERALS_DOUBLE_QUOTED : LITERALS, '?');
 }
 
-/** The first keyword after any leading comments, upper case: SELECT, INSERT, ... */
+const SPACE = /\s/;
+const WORD = /\w+/y;
+
+/** The first keyword after any leading whitespace and comments, upper case: SELECT, INSERT, ... */
 export function sqlOperation(sql: string): string | undefined {
-  return /^(?:\s+|\/\*[\s\S]*?\*\/|--[^\n]*(?:\n|$))*(\w+)/.exec(sql)?.[1]?.toUpperCase();
+  // Skipped by hand: as a regular expression of nested repeats, a long run of whitespace before
+  // a non-word character made it backtrack exponentially, on the app's call path.
+  let i = 0;
+  for (;;) {
+    if (SPACE.test(sql.charAt(i))) {
+      i++;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      if (end === -1) return undefined;
+      i = end + 2;
+    } else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i + 2);
+      if (end === -1) return undefined;
+      i = end + 1;
+    } else {
+      break;
+    }
+  }
+  WORD.lastIndex = i;
+  return WORD.exec(sql)?.[0].toUpperCase();
 }
 
 /** Commands whose first argument is a secret or a value rather than a key. */

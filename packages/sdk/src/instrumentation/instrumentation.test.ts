@@ -211,6 +211,14 @@ describe('client wrappers', () => {
     assert.equal(body, 'down');
   });
 
+  it('fetch: a traceparent the app set is replaced, not sent twice', async () => {
+    const stale = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await (await tracedFetch(`${downstreamUrl}/h`, { headers: { Traceparent: stale, 'x-mine': '1' } })).text();
+    const sc = exporter.spans.at(-1)!.spanContext();
+    assert.equal(downstreamHeaders[0].traceparent, `00-${sc.traceId}-${sc.spanId}-03`);
+    assert.equal(downstreamHeaders[0]['x-mine'], '1');
+  });
+
   it('fetch: keeps caller headers, records rejections and rethrows them', async () => {
     await (await tracedFetch(`${downstreamUrl}/h`, { headers: { 'x-mine': '1' } })).text();
     assert.equal(downstreamHeaders[0]['x-mine'], '1');

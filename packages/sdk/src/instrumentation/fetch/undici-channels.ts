@@ -11,7 +11,25 @@ interface UndiciRequest {
   origin: string;
   method: string;
   path: string;
+  /** [name, value, ...] in undici 6 and later; raw header lines in undici 5. */
+  headers?: unknown;
   addHeader?(name: string, value: string): void;
+}
+
+/** Sets header `key` (lower case), replacing a value the app gave, as the node:http client does. */
+function setHeader(request: UndiciRequest, key: string, value: string): void {
+  const headers = request.headers;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === key) {
+        headers[i + 1] = value;
+        return;
+      }
+    }
+  } else if (typeof headers === 'string' && new RegExp(`(?:^|\\n)${key}:`, 'i').test(headers)) {
+    return; // raw lines are not edited: the app's header stays, rather than a second one
+  }
+  request.addHeader!(key, value);
 }
 
 const spans = new WeakMap<UndiciRequest, Span>();
@@ -37,7 +55,7 @@ export function instrumentUndici(): void {
       spans.set(request, span);
       const carrier: Record<string, string> = {};
       propagation.inject(trace.setSpan(active, span), carrier);
-      for (const key in carrier) request.addHeader(key, carrier[key]);
+      for (const key in carrier) setHeader(request, key, carrier[key]);
     } catch (err) {
       diag.error('ariadne: fetch span not started', err);
     }

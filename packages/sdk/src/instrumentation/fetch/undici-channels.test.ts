@@ -36,7 +36,8 @@ after(async () => {
 describe('fetch through undici diagnostics channels', () => {
   it('makes a CLIENT span and sends its traceparent once, replacing one the app set', async () => {
     const stale = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    for (const headers of [{}, { Traceparent: stale }, [['traceparent', stale]] as [string, string][]]) {
+    const forms: NonNullable<RequestInit['headers']>[] = [{}, { Traceparent: stale }, [['traceparent', stale]]];
+    for (const headers of forms) {
       await (await fetch(url, { headers })).text();
     }
     const spans = exporter.spans.filter((s) => s.kind === SpanKind.CLIENT);

@@ -62,6 +62,25 @@ describe('winston log correlation', () => {
     assert.equal(direct.message, 'direct');
   });
 
+  it('gives a record object the app logs again the ids of the span it is logged in, none outside', async () => {
+    const record = { message: 'reused' };
+    const first = await withSpan('first', async (span) => {
+      logger.info(record);
+      return span.spanContext();
+    });
+    const second = await withSpan('second', async (span) => {
+      logger.info(record);
+      return span.spanContext();
+    });
+    logger.info(record);
+    await flush();
+    assert.deepEqual(
+      records.map((r) => [r.span_id, r.tagged]),
+      [[first.spanId, 'traced'], [second.spanId, 'traced'], [undefined, 'plain']],
+    );
+    assert.equal('trace_id' in record, false);
+  });
+
   it('keeps a trace_id the record already has', async () => {
     await withSpan('work', async () => logger.info('x', { trace_id: 'mine' }));
     await flush();

@@ -2,19 +2,31 @@ import { logCorrelation } from '../log-correlation.js';
 import { onModuleLoad } from '../module-hook.js';
 import { wrapMethod } from '../wrap-method.js';
 
+// Records this patch gave ids: winston logs an object the app passes as the record itself, so
+// an app that logs the same object again, in another span or in none, must not see stale ids.
+const stamped = new WeakSet<object>();
+const ID_KEYS = ['trace_id', 'span_id', 'trace_flags'] as const;
+
 /**
  * Adds trace_id, span_id and trace_flags to winston records while a span is active, in the
  * logger's write, which every level method and child logger goes through before the formats
- * run; fields the record already has are kept.
+ * run; fields the app gave the record are kept.
  */
 export function patchWinston(exports: unknown): void {
   const Logger = (exports as { Logger?: { prototype?: object } }).Logger;
   wrapMethod(Logger?.prototype, 'write', (write) =>
     function (this: unknown, ...args: unknown[]) {
       const info = args[0] as Record<string, unknown> | null;
-      const ids = typeof info === 'object' && info !== null ? logCorrelation() : undefined;
-      if (ids !== undefined) {
-        for (const [key, value] of Object.entries(ids)) if (info![key] === undefined) info![key] = value;
+      if (typeof info === 'object' && info !== null) {
+        const ids = logCorrelation();
+        const ours = stamped.has(info);
+        if (ids !== undefined) {
+          for (const key of ID_KEYS) if (ours || info[key] === undefined) info[key] = ids[key];
+          stamped.add(info);
+        } else if (ours) {
+          for (const key of ID_KEYS) delete info[key];
+          stamped.delete(info);
+        }
       }
       return write.apply(this, args);
     },

@@ -74,6 +74,26 @@ describe('startTracing in a process that ends', () => {
     }
   });
 
+  it('holds a natural exit for 2 s at most when the collector never answers', async () => {
+    const received: Buffer[] = [];
+    const silent = createServer((req) => req.on('data', (c: Buffer) => received.push(c)));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const started = Date.now();
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1/traces`;
+      const child = spawn(process.execPath, ['--import', 'tsx', app, url], { stdio: 'inherit' });
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      // The exporter's own timeout is 10 s: an asynchronous flush would have waited for it.
+      assert.ok(Date.now() - started < 6000, `exited after ${Date.now() - started} ms`);
+      assert.ok(Buffer.concat(received).includes(Buffer.from('last words')));
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('does not swallow SIGTERM', async () => {
     const { url, close } = await collector();
     try {

@@ -51,8 +51,9 @@ const DISABLED: TracingHandle = Object.freeze({
 /**
  * Configures tracing from the OTEL_* environment and `options` (which win), and registers the
  * tracer provider, the AsyncLocalStorage context manager and the propagator as the API's globals.
- * Queued spans are flushed before a normal exit (beforeExit) and, synchronously, on process.exit()
- * or an uncaught exception ('exit'); no signal handler is installed.
+ * Queued spans are exported synchronously when the process exits ('exit': a natural exit,
+ * process.exit() or an uncaught exception), or, by an exporter without exportAtExit, flushed
+ * before a natural exit (beforeExit); no signal handler is installed.
  */
 export function startTracing(options: StartTracingOptions = {}): TracingHandle {
   const config = readConfig(options.env ?? process.env);
@@ -82,9 +83,13 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
   };
   if (!registered.trace) diag.error('ariadne: a global tracer provider was already registered; startTracing ignored for it');
 
-  // Flushing starts new work, after which beforeExit fires again: flush only while spans wait.
+  // An exporter that can export at exit does so from the 'exit' listener, synchronously and for
+  // 2 s at most: an asynchronous flush here would hold a natural exit for as long as the export
+  // takes (a collector that accepts and never answers: the exporter's whole timeout). Others are
+  // flushed here; flushing starts new work, after which beforeExit fires again: flush only while
+  // spans wait.
   const onBeforeExit = () => {
-    if (batches.some((b) => b.queuedSpans > 0)) void provider.forceFlush();
+    if (batches.some((b) => b.queuedSpans > 0 && !b.exportsAtExit)) void provider.forceFlush();
   };
   process.on('beforeExit', onBeforeExit);
   // process.exit() and uncaught exceptions skip beforeExit: what is still queued goes out synchronously.

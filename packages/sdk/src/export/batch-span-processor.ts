@@ -53,6 +53,11 @@ export class BatchSpanProcessor implements SpanProcessor {
     return this.queue.length;
   }
 
+  /** Whether exportAtExit can send the queue (the exporter has an exportAtExit). */
+  get exportsAtExit(): boolean {
+    return this.exporter.exportAtExit !== undefined;
+  }
+
   onStart(): void {}
 
   onEnd(span: RecordingSpan): void {

@@ -114,6 +114,24 @@ describe('pg instrumentation', () => {
     }
   });
 
+  it('keeps the fields a query config with a callback has from its prototype (a query builder)', async () => {
+    class Statement {
+      constructor(readonly callback: Callback) {}
+      get text() {
+        return 'SELECT name FROM items WHERE id = $1';
+      }
+      get values() {
+        return [1];
+      }
+    }
+    const rows = await new Promise<QueryResult['rows']>((resolve, reject) =>
+      client.query(new Statement((err, result) => (err ? reject(err) : resolve(result.rows))), undefined as never),
+    );
+    assert.deepEqual(rows, [{ name: 'one' }]);
+    const [span] = await waitForSpans(tracing, 1);
+    assert.equal(tracing.attrs(span)['db.query.text'], 'SELECT name FROM items WHERE id = $1');
+  });
+
   it('traces a Submittable query through its events', async () => {
     const rows: unknown[] = [];
     await new Promise<void>((resolve, reject) => {

@@ -58,7 +58,8 @@ export function instrumentPg(): void {
         const callback = wrapDbCallback(span, caller, config.callback as Callback, rows);
         const call = [...args];
         if (typeof config.submit === 'function') config.callback = callback;
-        else call[0] = { ...config, callback };
+        // A config whose fields come from its prototype (a query builder's getters) keeps them.
+        else call[0] = Object.assign(Object.create(config) as object, { callback });
         const result = callWithSpan(span, caller, call, (a) => query.apply(this, a));
         if (typeof (result as { emit?: unknown } | undefined)?.emit === 'function') endOnEvents(span, result as Parameters<typeof endOnEvents>[1]);
         return result;

@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { context, diag, ROOT_CONTEXT } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
@@ -64,6 +64,9 @@ export class OtlpHttpTraceExporter implements SpanExporter {
   private readonly retry: RetryPolicy;
   private stopped = false;
   private readonly inFlight = new Set<Promise<ExportResult>>();
+  // Its own keep-alive agent: the app's global agent is the app's to limit, proxy or destroy (an
+  // app that destroys it on SIGTERM destroyed the final flush's request with it).
+  private readonly agent: HttpAgent;
 
   constructor(options: OtlpHttpTraceExporterOptions = {}) {
     this.url = new URL(options.url ?? 'http://localhost:4318/v1/traces');
@@ -77,6 +80,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
       'user-agent': `ariadne-sdk/${SDK_VERSION}`,
     };
     if (this.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
 
   export(spans: readonly RecordingSpan[]): Promise<ExportResult> {
@@ -109,6 +113,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
   async shutdown(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.inFlight);
+    this.agent.destroy();
   }
 
   private encode(spans: readonly RecordingSpan[]): Uint8Array {
@@ -146,6 +151,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
       new Promise<HttpAnswer>((resolve, reject) => {
         const req = request(this.url, {
           method: 'POST',
+          agent: this.agent,
           headers: { ...this.headers, 'content-length': String(body.length) },
           timeout: this.timeoutMillis,
         });

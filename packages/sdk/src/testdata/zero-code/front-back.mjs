@@ -94,6 +94,8 @@ if (process.env.APP_HANDLES_SIGTERM) {
   process.on('SIGTERM', () => {
     console.log('app: SIGTERM');
     agent.destroy();
+    // As many servers do on the way out; the register's final export must not depend on it.
+    http.globalAgent.destroy();
     back.close();
     front.close();
     back.closeAllConnections();

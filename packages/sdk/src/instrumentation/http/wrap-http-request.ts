@@ -192,17 +192,21 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
     req.on('close', onRequestClose);
     return req;
   };
+  // The arity of the original, for code that inspects it.
+  Object.defineProperty(traced, 'length', { value: request.length });
   return traced as F;
 }
 
 /** `http.get` over a wrapped request function: the same span, and the request ended at once. */
 export function wrapHttpGet<F extends RequestFunction>(request: F, options: WrapHttpRequestOptions = {}): F {
   const traced = wrapHttpRequest(request, options);
-  return function tracedGet(this: unknown, ...args: unknown[]): ClientRequest {
+  const tracedGet = function tracedGet(this: unknown, ...args: unknown[]): ClientRequest {
     const req = (traced as (...a: unknown[]) => ClientRequest).apply(this, args);
     req.end();
     return req;
-  } as F;
+  };
+  Object.defineProperty(tracedGet, 'length', { value: request.length });
+  return tracedGet as F;
 }
 
 /** node:http's request and get, traced. */

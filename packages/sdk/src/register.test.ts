@@ -295,7 +295,7 @@ describe('register and the app', () => {
     }
   });
 
-  for (const mode of ['throw', 'missing', 'reject', 'request-error']) {
+  for (const mode of ['throw', 'missing', 'reject', 'request-error', 'query-rejection']) {
     it(`does not change how an app that fails behaves (${mode})`, async () => {
       const run = async (flags: string[]) => {
         const child = spawn(process.execPath, [...flags, fixture('failing-app.mjs'), mode], { env: envFor(`failing-${mode}`), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -304,7 +304,7 @@ describe('register and the app', () => {
         child.stdout.on('data', (c: Buffer) => (stdout += c));
         child.stderr.on('data', (c: Buffer) => (stderr += c));
         const [code] = await once(child, 'exit');
-        return { code, stdout, error: /Error: .*(on purpose|ECONNREFUSED.*)/.exec(stderr)?.[0] };
+        return { code, stdout, error: /Error: .*(on purpose|ECONNREFUSED.*|Connection terminated.*)/.exec(stderr)?.[0] };
       };
       const untraced = await run([]);
       const traced = await run(['--import', bundles.esm]);

@@ -209,14 +209,37 @@ export function traceDbCall(span: Span | undefined, args: unknown[], invoke: (ar
   if (result !== null && typeof result === 'object' && typeof (result as { emit?: unknown }).emit === 'function') {
     endOnEvents(span, result as Emitter);
   } else if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
-    (result as PromiseLike<unknown>).then(
-      (value) => endDbSpan(span, undefined, rows?.(value)),
-      (e: unknown) => endDbSpan(span, e),
-    );
+    return endOnSettle(span, result as PromiseLike<unknown>, rows);
   } else {
     endDbSpan(span);
   }
   return result;
+}
+
+/**
+ * `promise`, ending `span` when it settles. A native promise is given back chained, not with a
+ * handler attached: that would mark the app's promise handled, and a query the app never awaits
+ * would no longer fail with an unhandled rejection as it does untraced. Another thenable (with
+ * methods of its own) is returned as it is.
+ */
+export function endOnSettle(span: Span, promise: PromiseLike<unknown>, rows?: RowCounter): PromiseLike<unknown> {
+  if (promise instanceof Promise) {
+    return promise.then(
+      (value: unknown) => {
+        endDbSpan(span, undefined, rows?.(value));
+        return value;
+      },
+      (error: unknown) => {
+        endDbSpan(span, error);
+        throw error;
+      },
+    );
+  }
+  promise.then(
+    (value) => endDbSpan(span, undefined, rows?.(value)),
+    (error: unknown) => endDbSpan(span, error),
+  );
+  return promise;
 }
 
 interface Emitter {

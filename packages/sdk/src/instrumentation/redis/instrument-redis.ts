@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { context, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { onModuleLoad } from '../module-hook.js';
-import { callWithSpan, endDbSpan, redisQueryText, startDbSpan } from '../db/db-span.js';
+import { callWithSpan, endDbSpan, endOnSettle, redisQueryText, startDbSpan } from '../db/db-span.js';
 import type { DbCall } from '../db/db-span.js';
 import { wrapMethod } from '../wrap-method.js';
 
@@ -60,11 +60,7 @@ function traced(describe: () => DbCall, invoke: () => unknown): unknown {
     endDbSpan(span);
     return result;
   }
-  (result as PromiseLike<unknown>).then(
-    () => endDbSpan(span),
-    (err: unknown) => endDbSpan(span, err),
-  );
-  return result;
+  return endOnSettle(span, result as PromiseLike<unknown>);
 }
 
 /** A span for a whole MULTI or pipeline: its commands are queued together and settle together. */

@@ -1,11 +1,27 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { diag, SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 
-/** Records a thrown value as an exception event and marks the span as failed. */
+/** Any thrown value as text: String() throws for an object without a prototype, or one whose toString throws. */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * Records a thrown value as an exception event and marks the span as failed. Never throws: it
+ * runs while the app's own error is on its way, which must reach the app unchanged.
+ */
 export function recordError(span: Span, error: unknown): void {
-  const exception = error instanceof Error || typeof error === 'string' ? error : String(error);
-  span.recordException(exception);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-  const type = error instanceof Error ? error.name : typeof error;
-  span.setAttribute('error.type', type);
+  try {
+    const isError = error instanceof Error;
+    const text = isError ? error.message : describe(error);
+    span.recordException(isError || typeof error === 'string' ? error : text);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: text });
+    span.setAttribute('error.type', isError ? error.name : typeof error);
+  } catch (err) {
+    diag.error('ariadne: error not recorded on its span', err);
+  }
 }

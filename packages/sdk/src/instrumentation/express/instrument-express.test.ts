@@ -129,6 +129,20 @@ for (const [pkg, major] of [
       });
     }
 
+    it('runs a router on a mock request and response (no events) as untraced', async () => {
+      const express = require(pkg) as any;
+      const router = express.Router();
+      router.get('/x', (_req: unknown, res: any) => {
+        res.body = 'handled';
+      });
+      const res: Record<string, unknown> = {};
+      let finalError: unknown = 'not called';
+      router({ url: '/x', method: 'GET', headers: {} }, res, (err: unknown) => (finalError = err));
+      await sleep(10); // the router may call the final handler later
+      assert.equal(res.body, 'handled');
+      assert.equal(finalError, 'not called');
+    });
+
     it('leaves the SERVER span unnamed by a route when none matched', async () => {
       const res = await get(`${url}/nowhere`);
       assert.equal(res.status, 404);

@@ -12,9 +12,13 @@ const pino = createRequire(import.meta.url)('pino');
 
 describe('pino log correlation', () => {
   const records: Record<string, unknown>[] = [];
-  const stream = { write: (line: string) => void records.push(JSON.parse(line)) };
+  const lines: string[] = [];
+  const stream = { write: (line: string) => void (lines.push(line), records.push(JSON.parse(line))) };
   after(() => handle.shutdown());
-  beforeEach(() => (records.length = 0));
+  beforeEach(() => {
+    records.length = 0;
+    lines.length = 0;
+  });
 
   it('adds trace_id, span_id and trace_flags inside a span, nothing outside, and keeps the mixin', async () => {
     const logger = pino({ mixin: () => ({ tenant: 'acme' }) }, stream);
@@ -48,10 +52,24 @@ describe('pino log correlation', () => {
     assert.equal((error.err as { message: string }).message, 'failed');
   });
 
+  it("hands the app's log formatter the logged object itself", async () => {
+    class Event {
+      constructor(readonly order: number) {}
+    }
+    const seen: unknown[] = [];
+    const logger = pino({ formatters: { log: (o: object) => (seen.push(o), o) } }, stream);
+    const event = new Event(9);
+    await withSpan('work', async () => logger.info(event, 'x'));
+    assert.equal(seen[0], event);
+    assert.equal(records[0].order, 9);
+    assert.equal(typeof records[0].trace_id, 'string');
+  });
+
   it('lets a record keep its own trace_id', async () => {
     const logger = pino({}, stream);
     await withSpan('work', async () => logger.info({ trace_id: 'mine' }, 'x'));
     assert.equal(records[0].trace_id, 'mine');
+    assert.equal(lines[0].split('"trace_id"').length, 2, 'one trace_id in the line');
     assert.equal(typeof records[0].span_id, 'string');
   });
 });

@@ -2,8 +2,18 @@ import { diag } from '@opentelemetry/api';
 import { logCorrelation } from '../log-correlation.js';
 import { onModuleLoad } from '../module-hook.js';
 
-type AsJson = (this: unknown, obj: object, ...rest: unknown[]) => unknown;
-type Pino = ((options: object, stream: object) => object) & { symbols?: { asJsonSym?: symbol } };
+type AsJson = (this: Record<symbol, unknown>, obj: Record<string, unknown>, ...rest: unknown[]) => unknown;
+type Pino = ((options: object, stream: object) => object) & { symbols?: { asJsonSym?: symbol; chindingsSym?: symbol } };
+type Ids = NonNullable<ReturnType<typeof logCorrelation>>;
+
+/** The ids the record does not have, as the `,"key":"value"` pairs pino's bindings are kept as. */
+function idFields(ids: Ids, obj: Record<string, unknown>): string {
+  let fields = '';
+  for (const key of ['trace_id', 'span_id', 'trace_flags'] as const) {
+    if (obj[key] === undefined) fields += `,"${key}":"${ids[key]}"`; // hex: nothing to escape
+  }
+  return fields;
+}
 
 const WRAPPED = Symbol.for('ariadne.wrapped');
 
@@ -12,11 +22,14 @@ const WRAPPED = Symbol.for('ariadne.wrapped');
  * active. The pino factory cannot be swapped from a load hook, so instead of a mixin per logger
  * this wraps the serializer all loggers share (pino.symbols.asJsonSym, found on a throwaway
  * logger's prototype chain); it runs after the user's mixin, and the record's own fields win.
+ * The ids join the logger's bindings (chindings, already JSON) for the one call: the logged
+ * object reaches the app's formatters as it is, not copied.
  */
 export function patchPino(exports: unknown): void {
   const pino = exports as Pino;
   const asJsonSym = pino.symbols?.asJsonSym;
-  if (typeof pino !== 'function' || typeof asJsonSym !== 'symbol') return;
+  const chindingsSym = pino.symbols?.chindingsSym;
+  if (typeof pino !== 'function' || typeof asJsonSym !== 'symbol' || typeof chindingsSym !== 'symbol') return;
   let proto: Record<symbol, unknown> | null = pino({ level: 'silent' }, { write() {} }) as Record<symbol, unknown>;
   while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, asJsonSym)) proto = Object.getPrototypeOf(proto);
   const asJson = proto?.[asJsonSym] as (AsJson & { [WRAPPED]?: true }) | undefined;
@@ -25,9 +38,19 @@ export function patchPino(exports: unknown): void {
     return;
   }
   if (asJson[WRAPPED]) return;
-  const wrapped = function (this: unknown, obj: object, ...rest: unknown[]) {
+  const wrapped = function (this: Record<symbol, unknown>, obj: Record<string, unknown>, ...rest: unknown[]) {
     const ids = logCorrelation();
-    return asJson.call(this, ids === undefined ? obj : { ...ids, ...obj }, ...rest);
+    const fields = ids === undefined ? '' : idFields(ids, obj);
+    if (fields === '') return asJson.call(this, obj, ...rest);
+    const own = Object.prototype.hasOwnProperty.call(this, chindingsSym);
+    const chindings = this[chindingsSym];
+    this[chindingsSym] = `${typeof chindings === 'string' ? chindings : ''}${fields}`;
+    try {
+      return asJson.call(this, obj, ...rest);
+    } finally {
+      if (own) this[chindingsSym] = chindings;
+      else delete this[chindingsSym];
+    }
   };
   Object.defineProperty(wrapped, WRAPPED, { value: true });
   proto[asJsonSym] = wrapped;

@@ -80,6 +80,12 @@ describe('AsyncLocalStorageContextManager as the global context manager', () => 
     assert.equal(emitter.listenerCount('e'), 0);
   });
 
+  it('keeps what an unbound emitter and function would show: a bad listener error, the name', () => {
+    const emitter = context.bind(ctx('emitter'), new EventEmitter());
+    assert.throws(() => emitter.on('e', 'not a function' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.equal(context.bind(ctx('bound'), function named() {}).name, 'named');
+  });
+
   it('without bind, listeners run in the context of the emit', () => {
     const emitter = new EventEmitter();
     let seen: unknown;

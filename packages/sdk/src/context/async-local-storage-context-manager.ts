@@ -61,6 +61,7 @@ export class AsyncLocalStorageContextManager implements ContextManager {
       return storage.run(context, () => fn.apply(this, args));
     };
     Object.defineProperty(bound, 'length', { value: fn.length });
+    Object.defineProperty(bound, 'name', { value: fn.name });
     return bound;
   }
 
@@ -73,6 +74,8 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     for (const method of ADD_METHODS) {
       const original = emitter[method];
       emitter[method] = function (this: EventEmitter, event: string | symbol, listener: Listener) {
+        // Not a function: the emitter's own method says so, as it would unbound.
+        if (typeof listener !== 'function') return original.call(this, event, listener);
         let bound = map.get(listener);
         if (bound === undefined) {
           bound = bindFunction(listener);

@@ -85,8 +85,25 @@ describe('readConfig', () => {
     assert.equal(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://y/base' }), 'http://y/base/v1/traces');
   });
 
-  it('parses headers leniently', () => {
-    assert.deepEqual(parseHeaders(' A = 1 ,broken,b=x%3Dy'), { a: '1', b: 'x=y' });
+  it('falls back to the default endpoint for one that is not an http(s) URL', () => {
+    assert.equal(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' }), 'http://localhost:4318/v1/traces');
+    assert.equal(tracesUrl({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://[::1' }), 'http://localhost:4318/v1/traces');
+  });
+
+  it('parses headers leniently, leaving out what HTTP would refuse', () => {
+    assert.deepEqual(parseHeaders(' A = 1 ,broken,b=x%3Dy,api key=abc,c=%0Aevil'), { a: '1', b: 'x=y' });
+  });
+
+  it('caps numbers at what a timer takes', () => {
+    const c = readConfig({ OTEL_BSP_SCHEDULE_DELAY: '99999999999', OTEL_EXPORTER_OTLP_TIMEOUT: '1e12' });
+    assert.equal(c.batch.scheduledDelayMillis, 2 ** 31 - 1);
+    assert.equal(c.exporter.timeoutMillis, 2 ** 31 - 1);
+  });
+
+  it('reads OTEL_TRACES_EXPORTER: none exports nothing, anything else is otlp', () => {
+    assert.equal(readConfig({}).tracesExporter, 'otlp');
+    assert.equal(readConfig({ OTEL_TRACES_EXPORTER: 'none' }).tracesExporter, 'none');
+    assert.equal(readConfig({ OTEL_TRACES_EXPORTER: 'zipkin' }).tracesExporter, 'otlp');
   });
 
   it('reads OTEL_SDK_DISABLED, samplers and propagators', () => {

@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import type { BatchSpanProcessorOptions } from './export/batch-span-processor.js';
@@ -18,6 +19,8 @@ export interface ExporterConfig {
 /** Everything the OTEL_* environment variables configure. */
 export interface SdkConfig {
   disabled: boolean;
+  /** OTEL_TRACES_EXPORTER: `none` makes spans (for propagation and the app) but exports nothing. */
+  tracesExporter: 'otlp' | 'none';
   sampler: Sampler;
   propagator: TextMapPropagator;
   spanLimits: SpanLimits;
@@ -35,13 +38,20 @@ function value(env: Env, ...names: string[]): string | undefined {
   return undefined;
 }
 
+// The largest delay a Node timer takes (a larger one fires after 1 ms, with a warning per timer).
+const MAX_NUMBER = 2 ** 31 - 1;
+
 /** The first set variable as a non-negative number; a bad value is reported and skipped. */
 function number(env: Env, names: string[], fallback: number): number {
   for (const name of names) {
     const raw = env[name]?.trim();
     if (!raw) continue;
     const n = Number(raw);
-    if (Number.isFinite(n) && n >= 0) return n;
+    if (Number.isFinite(n) && n >= 0) {
+      if (n <= MAX_NUMBER) return n;
+      diag.warn(`ariadne: ${name}=${raw} is too large; using ${MAX_NUMBER}`);
+      return MAX_NUMBER;
+    }
     diag.warn(`ariadne: ${name}=${raw} is not a non-negative number; ignored`);
   }
   return fallback;
@@ -58,20 +68,49 @@ export function parseHeaders(raw: string | undefined): Record<string, string> {
       continue;
     }
     try {
-      out[decodeURIComponent(pair.slice(0, eq).trim()).toLowerCase()] = decodeURIComponent(pair.slice(eq + 1).trim());
+      const name = decodeURIComponent(pair.slice(0, eq).trim()).toLowerCase();
+      const headerValue = decodeURIComponent(pair.slice(eq + 1).trim());
+      // Checked here: an invalid one would make every export request throw.
+      validateHeaderName(name);
+      validateHeaderValue(name, headerValue);
+      out[name] = headerValue;
     } catch {
-      diag.warn(`ariadne: OTLP header "${pair}" is not valid percent-encoding; ignored`);
+      diag.warn(`ariadne: OTLP header "${pair}" is not a valid percent-encoded HTTP header; ignored`);
     }
   }
   return out;
 }
 
-/** The traces URL: the per-signal endpoint as is, else the generic one with /v1/traces appended. */
+const DEFAULT_ENDPOINT = 'http://localhost:4318';
+
+function isHttpUrl(url: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The traces URL: the per-signal endpoint as is, else the generic one with /v1/traces appended.
+ * One that is not an http(s) URL (`localhost:4318` parses as the scheme `localhost:`) is reported
+ * and the default used.
+ */
 export function tracesUrl(env: Env): string {
   const traces = value(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (traces !== undefined) return traces;
-  const generic = value(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318';
-  return `${generic.replace(/\/+$/, '')}/v1/traces`;
+  const generic = value(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const url = traces ?? `${(generic ?? DEFAULT_ENDPOINT).replace(/\/+$/, '')}/v1/traces`;
+  if (isHttpUrl(url)) return url;
+  const name = traces !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  diag.warn(`ariadne: ${name}=${traces ?? generic} is not an http(s) URL; using ${DEFAULT_ENDPOINT}`);
+  return `${DEFAULT_ENDPOINT}/v1/traces`;
+}
+
+function tracesExporter(env: Env): 'otlp' | 'none' {
+  const names = (value(env, 'OTEL_TRACES_EXPORTER') ?? 'otlp').split(',').map((n) => n.trim().toLowerCase());
+  if (names.length === 1 && names[0] === 'none') return 'none';
+  for (const name of names) if (name !== 'otlp' && name !== 'none') diag.warn(`ariadne: OTEL_TRACES_EXPORTER ${name} is not supported; using otlp`);
+  return 'otlp';
 }
 
 function protocol(env: Env): OtlpProtocol {
@@ -91,6 +130,7 @@ function compression(env: Env): OtlpCompression {
 export function readConfig(env: Env = process.env): SdkConfig {
   return {
     disabled: value(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true',
+    tracesExporter: tracesExporter(env),
     sampler: samplerFromEnv(value(env, 'OTEL_TRACES_SAMPLER'), value(env, 'OTEL_TRACES_SAMPLER_ARG')),
     propagator: propagatorFromEnv(value(env, 'OTEL_PROPAGATORS')),
     spanLimits: {

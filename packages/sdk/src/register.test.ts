@@ -3,7 +3,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createInterface } from 'node:readline';
@@ -239,12 +240,17 @@ describe('register and the app', () => {
   });
 
   it('exports the queued spans when the app calls process.exit() or dies of an uncaught exception, keeping its exit code', async () => {
+    const secondCopy = join(dirname(bundles.cjs), 'copy', 'register.cjs');
+    mkdirSync(dirname(secondCopy));
+    for (const file of readdirSync(dirname(bundles.cjs))) if (file.startsWith('register')) copyFileSync(join(dirname(bundles.cjs), file), join(dirname(secondCopy), file));
     const cases: Array<[string, string[], Record<string, string>, number]> = [
       ['exit-import', ['--import', bundles.esm], { EXIT_HOW: 'exit' }, 3],
       // Through NODE_OPTIONS the register also preloads into the worker that sends at exit.
       ['exit-require', [], { EXIT_HOW: 'exit', NODE_OPTIONS: `--require ${bundles.cjs}` }, 3],
       ['exit-throw', ['--import', bundles.esm], { EXIT_HOW: 'throw' }, 1],
       ['exit-throw-gzip', ['--import', bundles.esm], { EXIT_HOW: 'throw', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, 1],
+      // Two copies of the register (NODE_OPTIONS and the app's own, say): it traces once.
+      ['exit-twice', ['--require', bundles.cjs, '--require', secondCopy], { EXIT_HOW: 'exit' }, 3],
     ];
     for (const [service, flags, env, code] of cases) {
       const app = await startApp(flags, fixture('exit-app.cjs'), envFor(service, env));

@@ -9,7 +9,13 @@ import { useContextManager } from './instrumentation/run-in-context.js';
 import { flushOnSignals } from './flush-on-signals.js';
 import { startTracing } from './start-tracing.js';
 
-try {
+// Loaded twice (NODE_OPTIONS and the command line, or two copies of the package), the second copy
+// stands aside: two would trace everything twice, and each would take the other's signal listener
+// for the app's and leave the signal to it.
+const LOADED = Symbol.for('ariadne.register');
+const loaded = globalThis as { [LOADED]?: true };
+
+function register(): void {
   const level = process.env.OTEL_LOG_LEVEL?.trim().toUpperCase();
   if (level && level in DiagLogLevel) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[level as keyof typeof DiagLogLevel]);
   const contextManager = new AsyncLocalStorageContextManager();
@@ -19,6 +25,13 @@ try {
     installInstrumentations(selectInstrumentations(process.env));
     flushOnSignals(handle);
   }
-} catch (err) {
-  diag.error('ariadne: tracing not started; the app runs untraced', err);
+}
+
+if (!loaded[LOADED]) {
+  loaded[LOADED] = true;
+  try {
+    register();
+  } catch (err) {
+    diag.error('ariadne: tracing not started; the app runs untraced', err);
+  }
 }

@@ -40,6 +40,30 @@ describe('startTracing', () => {
   });
 });
 
+describe('startTracing with OTEL_TRACES_EXPORTER=none', () => {
+  it('makes spans but sends nothing', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume().on('end', () => res.end());
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    const handle = startTracing({ env: { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url } });
+    try {
+      const span = trace.getTracer('t').startSpan('s');
+      assert.equal(span.isRecording(), true);
+      span.end();
+      await handle.forceFlush();
+    } finally {
+      await handle.shutdown();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    assert.equal(requests, 0);
+  });
+});
+
 describe('startTracing in a process that ends', () => {
   const app = fileURLToPath(new URL('./testdata/exiting-app.ts', import.meta.url));
 

@@ -61,6 +61,7 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
 
   let processors = options.spanProcessors;
   const batches: BatchSpanProcessor[] = [];
+  if (processors === undefined && options.exporter === undefined && config.tracesExporter === 'none') processors = [];
   if (processors === undefined) {
     const exporter =
       options.exporter ??

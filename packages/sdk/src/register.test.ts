@@ -249,12 +249,15 @@ describe('register and the app', () => {
       ['exit-require', [], { EXIT_HOW: 'exit', NODE_OPTIONS: `--require ${bundles.cjs}` }, 3],
       ['exit-throw', ['--import', bundles.esm], { EXIT_HOW: 'throw' }, 1],
       ['exit-throw-gzip', ['--import', bundles.esm], { EXIT_HOW: 'throw', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, 1],
+      // The register's flush on SIGTERM has the spans in flight when the app's handler exits.
+      ['exit-on-sigterm', ['--import', bundles.esm], { EXIT_HOW: 'sigterm-exit' }, 0],
       // Two copies of the register (NODE_OPTIONS and the app's own, say): it traces once.
       ['exit-twice', ['--require', bundles.cjs, '--require', secondCopy], { EXIT_HOW: 'exit' }, 3],
     ];
     for (const [service, flags, env, code] of cases) {
       const app = await startApp(flags, fixture('exit-app.cjs'), envFor(service, env));
       assert.equal(await send(app.ready.port, '/bye', {}), 200);
+      if (env.EXIT_HOW === 'sigterm-exit') app.child.kill('SIGTERM');
       assert.deepEqual(await app.exit, { code, signal: null }, service);
       const spans = ofService(service);
       assert.deepEqual(spans.map((s) => [s.kind, s.attributes['url.path']]), [[SERVER, '/bye']], service);

@@ -55,6 +55,18 @@ describe('BatchSpanProcessor', () => {
     assert.equal(exporter.atExit.length, 3, 'nothing left to send twice');
   });
 
+  it('sends at exit the batch of an export still under way (a flush the process exits during)', async () => {
+    const { exporter, processor, make } = setup({ scheduledDelayMillis: 60_000, maxExportBatchSize: 2 });
+    exporter.result = () => new Promise(() => {}); // the collector never answers
+    make(3);
+    void processor.forceFlush();
+    await sleep(5);
+    assert.equal(exporter.batches.length, 1);
+    processor.exportAtExit();
+    assert.deepEqual(exporter.atExit, [['s0', 's1'], ['s2']]);
+    assert.equal(processor.exportedSpans, 3);
+  });
+
   it('exports after the schedule delay', async () => {
     const { exporter, make } = setup({ scheduledDelayMillis: 20 });
     make(3);

@@ -28,6 +28,8 @@ export class BatchSpanProcessor implements SpanProcessor {
   failedSpans = 0;
   exportedSpans = 0;
   private queue: RecordingSpan[] = [];
+  /** The batch whose export is under way (or waiting to retry). */
+  private exporting: RecordingSpan[] | undefined;
   private readonly maxQueueSize: number;
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
@@ -94,14 +96,18 @@ export class BatchSpanProcessor implements SpanProcessor {
   /**
    * Exports the queued spans synchronously, for a process 'exit' listener (process.exit(), an
    * uncaught exception), where the asynchronous exports can no longer run; does nothing when the
-   * exporter has no exportAtExit. Spans of an export under way are left to it: its request was
-   * written already.
+   * exporter has no exportAtExit. The batch of an export under way goes too: its request dies
+   * with the process (a natural exit waits for it), unless the collector had it already, which
+   * then gets those spans twice rather than never (SIGTERM's flush, then the app's process.exit()).
    */
   exportAtExit(): void {
-    if (this.stopped || this.queue.length === 0 || this.exporter.exportAtExit === undefined) return;
-    const count = this.queue.length;
-    const batches: RecordingSpan[][] = [];
+    const pending = this.exporting;
+    this.exporting = undefined;
+    if (this.stopped || this.exporter.exportAtExit === undefined) return;
+    const batches: RecordingSpan[][] = pending === undefined ? [] : [pending];
     while (this.queue.length > 0) batches.push(this.queue.splice(0, this.maxExportBatchSize));
+    if (batches.length === 0) return;
+    const count = batches.reduce((n, b) => n + b.length, 0);
     try {
       const result = this.exporter.exportAtExit(batches);
       if (result.code === ExportResultCode.SUCCESS) this.exportedSpans += count;
@@ -150,7 +156,10 @@ export class BatchSpanProcessor implements SpanProcessor {
     const running = (async () => {
       try {
         do {
-          await this.exportBatch(this.queue.splice(0, this.maxExportBatchSize));
+          const batch = this.queue.splice(0, this.maxExportBatchSize);
+          this.exporting = batch;
+          await this.exportBatch(batch);
+          if (this.exporting === batch) this.exporting = undefined;
         } while (this.queue.length > 0 && (this.flushAll || this.queue.length >= this.maxExportBatchSize));
       } finally {
         this.running = undefined;

@@ -1,14 +1,17 @@
 // Test app for register: answers one request, then ends the way EXIT_HOW says, before any
 // scheduled export: "exit" calls process.exit(3) once the response is sent, "throw" throws from
-// a timer (an uncaught exception). Prints {"port": ...} when listening.
+// a timer (an uncaught exception), "sigterm-exit" calls process.exit(0) on SIGTERM. Prints
+// {"port": ...} when listening.
 /* global require, setTimeout */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app */
 const http = require('node:http');
 
+const how = process.env.EXIT_HOW;
 const server = http.createServer((req, res) => {
   res.end('bye', () => {
-    if (process.env.EXIT_HOW === 'throw') setTimeout(() => { throw new Error('app crashed'); }, 0);
-    else process.exit(3);
+    if (how === 'throw') setTimeout(() => { throw new Error('app crashed'); }, 0);
+    else if (how === 'exit') process.exit(3);
   });
 });
+if (how === 'sigterm-exit') process.on('SIGTERM', () => process.exit(0));
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));

@@ -93,7 +93,8 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
     if (batches.some((b) => b.queuedSpans > 0 && !b.exportsAtExit)) void provider.forceFlush();
   };
   process.on('beforeExit', onBeforeExit);
-  // process.exit() and uncaught exceptions skip beforeExit: what is still queued goes out synchronously.
+  // Every exit (natural, process.exit(), an uncaught exception): what is still queued, or still
+  // on its way, goes out synchronously.
   const onExit = () => {
     for (const batch of batches) batch.exportAtExit();
   };

@@ -6,6 +6,9 @@ export interface LogCorrelation {
   trace_flags: string;
 }
 
+/** The fields log records get, as LogCorrelation's keys. */
+export const LOG_CORRELATION_KEYS = ['trace_id', 'span_id', 'trace_flags'] as const;
+
 /** The active span's ids under the names OpenTelemetry's log instrumentations use; none outside a span. */
 export function logCorrelation(): LogCorrelation | undefined {
   const span = trace.getSpan(context.active());

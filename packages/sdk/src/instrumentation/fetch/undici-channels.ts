@@ -3,6 +3,7 @@ import { context, diag, propagation, SpanKind, SpanStatusCode, trace } from '@op
 import type { Attributes, Span } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../../context/suppress-tracing.js';
 import { setMethod } from '../http/http-attributes.js';
+import { removeRawHeader } from '../http/raw-headers.js';
 import { instrumentationTracer } from '../instrumentation-tracer.js';
 import { recordError } from '../record-error.js';
 
@@ -20,12 +21,7 @@ interface UndiciRequest {
 function setHeader(request: UndiciRequest, key: string, value: string): void {
   const headers = request.headers;
   if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) {
-      if (String(headers[i]).toLowerCase() === key) {
-        headers[i + 1] = value;
-        return;
-      }
-    }
+    removeRawHeader(headers, key);
   } else if (typeof headers === 'string' && new RegExp(`(?:^|\\n)${key}:`, 'i').test(headers)) {
     return; // raw lines are not edited: the app's header stays, rather than a second one
   }

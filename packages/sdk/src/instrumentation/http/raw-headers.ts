@@ -26,6 +26,13 @@ export function rawHeader(raw: readonly string[], name: string): string | string
   return found;
 }
 
+/** Removes every `name` (lower case) from headers given as a flat [name, value, ...] list. */
+export function removeRawHeader(raw: unknown[], name: string): void {
+  for (let i = raw.length - 2; i >= 0; i -= 2) {
+    if (String(raw[i]).toLowerCase() === name) raw.splice(i, 2);
+  }
+}
+
 /** A request header, from rawHeaders where the request has them. */
 export function requestHeader(req: IncomingMessage, name: string): string | string[] | undefined {
   const raw = req.rawHeaders as string[] | undefined;

@@ -9,6 +9,7 @@ import { recordError } from '../record-error.js';
 import { runInContext } from '../run-in-context.js';
 import { bindEmits } from './bind-emits.js';
 import { setMethod } from './http-attributes.js';
+import { removeRawHeader } from './raw-headers.js';
 
 type RequestFunction = typeof http.request;
 type Callback = (res: IncomingMessage) => void;
@@ -31,9 +32,7 @@ const rawHeadersSetter: TextMapSetter<unknown[]> = {
       carrier.push([key, value]);
       return;
     }
-    for (let i = carrier.length - 2; i >= 0; i -= 2) {
-      if (String(carrier[i]).toLowerCase() === key) carrier.splice(i, 2);
-    }
+    removeRawHeader(carrier, key);
     carrier.push(key, value);
   },
 };

@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { logCorrelation } from '../log-correlation.js';
+import { LOG_CORRELATION_KEYS, logCorrelation } from '../log-correlation.js';
 import { onModuleLoad } from '../module-hook.js';
 
 type AsJson = (this: Record<symbol, unknown>, obj: Record<string, unknown>, ...rest: unknown[]) => unknown;
@@ -9,7 +9,7 @@ type Ids = NonNullable<ReturnType<typeof logCorrelation>>;
 /** The ids the record does not have, as the `,"key":"value"` pairs pino's bindings are kept as. */
 function idFields(ids: Ids, obj: Record<string, unknown>): string {
   let fields = '';
-  for (const key of ['trace_id', 'span_id', 'trace_flags'] as const) {
+  for (const key of LOG_CORRELATION_KEYS) {
     if (obj[key] === undefined) fields += `,"${key}":"${ids[key]}"`; // hex: nothing to escape
   }
   return fields;

@@ -1,11 +1,10 @@
-import { logCorrelation } from '../log-correlation.js';
+import { LOG_CORRELATION_KEYS, logCorrelation } from '../log-correlation.js';
 import { onModuleLoad } from '../module-hook.js';
 import { wrapMethod } from '../wrap-method.js';
 
 // Records this patch gave ids: winston logs an object the app passes as the record itself, so
 // an app that logs the same object again, in another span or in none, must not see stale ids.
 const stamped = new WeakSet<object>();
-const ID_KEYS = ['trace_id', 'span_id', 'trace_flags'] as const;
 
 /**
  * Adds trace_id, span_id and trace_flags to winston records while a span is active, in the
@@ -21,10 +20,10 @@ export function patchWinston(exports: unknown): void {
         const ids = logCorrelation();
         const ours = stamped.has(info);
         if (ids !== undefined) {
-          for (const key of ID_KEYS) if (ours || info[key] === undefined) info[key] = ids[key];
+          for (const key of LOG_CORRELATION_KEYS) if (ours || info[key] === undefined) info[key] = ids[key];
           stamped.add(info);
         } else if (ours) {
-          for (const key of ID_KEYS) delete info[key];
+          for (const key of LOG_CORRELATION_KEYS) delete info[key];
           stamped.delete(info);
         }
       }

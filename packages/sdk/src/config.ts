@@ -102,8 +102,9 @@ export function tracesUrl(env: Env): string {
   const url = traces ?? `${(generic ?? DEFAULT_ENDPOINT).replace(/\/+$/, '')}/v1/traces`;
   if (isHttpUrl(url)) return url;
   const name = traces !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
-  diag.warn(`ariadne: ${name}=${traces ?? generic} is not an http(s) URL; using ${DEFAULT_ENDPOINT}`);
-  return `${DEFAULT_ENDPOINT}/v1/traces`;
+  const fallback = `${DEFAULT_ENDPOINT}/v1/traces`;
+  diag.warn(`ariadne: ${name}=${traces ?? generic} is not an http(s) URL; using ${fallback}`);
+  return fallback;
 }
 
 function tracesExporter(env: Env): 'otlp' | 'none' {

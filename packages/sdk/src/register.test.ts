@@ -349,6 +349,27 @@ describe('register and the app', () => {
     });
   }
 
+  it('says once on stderr when spans cannot be delivered or the configuration is wrong, without OTEL_LOG_LEVEL', async () => {
+    // One failed request, so one CLIENT span to export when the process ends.
+    const program = "require('node:http').get('http://127.0.0.1:1/').on('error', () => {})";
+    const stderrOf = async (env: Record<string, string>) => {
+      const child = spawn(process.execPath, ['--import', bundles.esm, '-e', program], { env: envFor('diag', env), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c));
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      return stderr.split('\n').filter(Boolean);
+    };
+    assert.deepEqual(await stderrOf({}), [], 'spans delivered: nothing to say');
+    assert.deepEqual(await stderrOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1/v1/traces' }), [
+      'ariadne: export of 1 spans at exit failed: POST http://127.0.0.1:1/v1/traces: not reached, or no answer within 2000 ms',
+    ]);
+    const wrong = await stderrOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'localhost:4318', OTEL_TRACES_SAMPLER: 'always_off' });
+    assert.deepEqual(wrong, ['ariadne: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=localhost:4318 is not an http(s) URL; using http://localhost:4318/v1/traces']);
+    const quiet = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1/v1/traces', OTEL_LOG_LEVEL: 'none' };
+    assert.deepEqual(await stderrOf(quiet), []);
+  });
+
   it('exports the spans of an OpenTelemetry contrib instrumentation the app registers (instrumentation-dns)', async () => {
     const child = spawn(process.execPath, ['--require', bundles.cjs, fixture('dns-app.cjs')], { env: envFor('dns-app'), stdio: 'inherit' });
     const [code] = await once(child, 'exit');

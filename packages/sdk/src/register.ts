@@ -2,10 +2,11 @@
 // the app with no code change, configured by the OTEL_* environment. Never throws into the app.
 // The build bundles this entry with its dependencies, ESM and CommonJS (Node 20 cannot require
 // an ES module): one file loads faster and lighter than a module graph.
-import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from './context/async-local-storage-context-manager.js';
 import { installInstrumentations, selectInstrumentations } from './instrumentation/auto-instrumentations.js';
 import { useContextManager } from './instrumentation/run-in-context.js';
+import { diagLoggerFromEnv } from './diag-logger-from-env.js';
 import { flushOnSignals } from './flush-on-signals.js';
 import { startTracing } from './start-tracing.js';
 
@@ -16,8 +17,9 @@ const LOADED = Symbol.for('ariadne.register');
 const loaded = globalThis as { [LOADED]?: true };
 
 function register(): void {
-  const level = process.env.OTEL_LOG_LEVEL?.trim().toUpperCase();
-  if (level && level in DiagLogLevel) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[level as keyof typeof DiagLogLevel]);
+  const { logger, level, problem } = diagLoggerFromEnv(process.env);
+  diag.setLogger(logger, { logLevel: level, suppressOverrideMessage: true });
+  if (problem !== undefined) diag.warn(problem);
   const contextManager = new AsyncLocalStorageContextManager();
   const handle = startTracing({ contextManager });
   if (handle.enabled) {

@@ -42,7 +42,7 @@ interface HttpAnswer {
 
 class HttpStatusError extends Error {
   constructor(readonly status: number, body: string) {
-    super(`OTLP export failed with HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+    super(`HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
   }
 }
 
@@ -85,10 +85,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
 
   export(spans: readonly RecordingSpan[]): Promise<ExportResult> {
     if (this.stopped) return Promise.resolve({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
-    const done = this.send(spans).catch((err: unknown) => ({
-      code: ExportResultCode.FAILED,
-      error: err instanceof Error ? err : new Error(String(err)),
-    }));
+    const done = this.send(spans).catch((err: unknown) => this.failed(err));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return done;
@@ -104,9 +101,16 @@ export class OtlpHttpTraceExporter implements SpanExporter {
     const bodies = batches.map((spans) => this.encode(spans));
     const headers = { ...this.headers };
     delete headers['content-encoding'];
-    const status = postAtExit(this.url.href, headers, bodies, Math.min(this.timeoutMillis, EXIT_LIMIT_MS));
+    const limit = Math.min(this.timeoutMillis, EXIT_LIMIT_MS);
+    const status = postAtExit(this.url.href, headers, bodies, limit);
     if (status >= 200 && status < 300) return { code: ExportResultCode.SUCCESS };
-    return { code: ExportResultCode.FAILED, error: new Error(status === 0 ? 'OTLP export at exit failed or timed out' : `OTLP export at exit failed with HTTP ${status}`) };
+    return this.failed(new Error(status === 0 ? `not reached, or no answer within ${limit} ms` : `HTTP ${status}`));
+  }
+
+  /** A failed export, its error naming the URL: what a user with a wrong endpoint needs to see. */
+  private failed(err: unknown): ExportResult {
+    const message = err instanceof Error ? err.message : String(err);
+    return { code: ExportResultCode.FAILED, error: new Error(`POST ${this.url.href}: ${message}`, { cause: err }) };
   }
 
   /** Waits for exports under way, then refuses new ones. */
@@ -130,14 +134,14 @@ export class OtlpHttpTraceExporter implements SpanExporter {
         const answer = await this.post(body);
         if (answer.status >= 200 && answer.status < 300) return { code: ExportResultCode.SUCCESS };
         error = new HttpStatusError(answer.status, answer.body);
-        if (!RETRYABLE_STATUSES.has(answer.status)) return { code: ExportResultCode.FAILED, error };
+        if (!RETRYABLE_STATUSES.has(answer.status)) return this.failed(error);
         const retryAfter = answer.headers['retry-after'];
         delay = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
       } catch (err) {
         // Network errors and timeouts are retried like 503.
         error = err instanceof Error ? err : new Error(String(err));
       }
-      if (attempt >= this.retry.maxAttempts || this.stopped) return { code: ExportResultCode.FAILED, error };
+      if (attempt >= this.retry.maxAttempts || this.stopped) return this.failed(error);
       const wait = delay ?? backoffMillis(this.retry, attempt);
       diag.debug(`ariadne: OTLP export attempt ${attempt} failed (${error.message}); retrying in ${wait} ms`);
       await sleep(wait);

@@ -35,13 +35,17 @@ describe('FirstOfEachKindLogger', () => {
     assert.equal(lines[10], 'ariadne: more problems not shown; OTEL_LOG_LEVEL=warn shows every one');
   });
 
-  it('never throws on an argument it cannot print', () => {
+  it('never throws, on an argument it cannot print or a console that throws', () => {
     const lines: string[] = [];
     const logger = new FirstOfEachKindLogger((line) => lines.push(line));
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     logger.error('ariadne: odd', cyclic, Object.create(null));
     assert.deepEqual(lines, ['ariadne: odd: [object Object] {}']);
+    const failing = new FirstOfEachKindLogger(() => {
+      throw new Error('console closed');
+    });
+    assert.doesNotThrow(() => failing.error('ariadne: http server span not started', new Error('x')));
   });
 });
 

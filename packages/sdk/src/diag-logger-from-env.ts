@@ -47,11 +47,17 @@ export class FirstOfEachKindLogger implements DiagLogger {
     const kind = message.replace(/\b[0-9a-f]{16,32}\b|\d+/g, '#');
     if (this.kinds.has(kind)) return;
     this.kinds.add(kind);
-    if (this.kinds.size > MAX_KINDS) {
-      this.print('ariadne: more problems not shown; OTEL_LOG_LEVEL=warn shows every one');
-      return;
+    const line =
+      this.kinds.size > MAX_KINDS
+        ? 'ariadne: more problems not shown; OTEL_LOG_LEVEL=warn shows every one'
+        : args.length === 0
+          ? message
+          : `${message}: ${args.map(describe).join(' ')}`;
+    try {
+      this.print(line);
+    } catch {
+      // The app's console is the app's: a report about tracing must not throw into its code.
     }
-    this.print(args.length === 0 ? message : `${message}: ${args.map(describe).join(' ')}`);
   }
 }
 

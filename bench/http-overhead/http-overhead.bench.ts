@@ -383,7 +383,7 @@ function printTable(samples: Map<string, Samples>): void {
         `${pct(hello)} / ${pct(helloCpu)} (${ok(hello >= 0.8)} / ${ok(helloCpu >= 0.8)})`,
         `${pct(pair)} / ${pct(pairCpu)} (${ok(pair >= 0.85)} / ${ok(pairCpu >= 0.85)})`,
         `${plus(startup)} ms (${ok(startup < 25)})`,
-        `${plus(rss)} MB (${ok(rss < 15)})`,
+        MEMORY_DURATION > 0 ? `${plus(rss)} MB (${ok(rss < 15)})` : 'not measured',
       ];
     });
   const out = [
@@ -406,16 +406,20 @@ function printTable(samples: Map<string, Samples>): void {
       variants.map((v) => [v.name, f(median(samples.get(v.name)!.startup), 1), v !== baseVariant ? plus(median(samples.get(v.name)!.startup) - baseStartup) : '']),
     ),
     '',
-    `Memory, peak RSS of the hello-world server over ${MEMORY_DURATION} s of load (one run per variant):`,
-    '',
-    table(
-      ['variant', 'RSS MB', 'added'],
-      variants.map((v) => {
-        const m = samples.get(v.name)!.memory;
-        return [v.name, f(m, 1), v !== baseVariant ? plus(m - base.memory) : ''];
-      }),
-    ),
-    '',
+    ...(MEMORY_DURATION > 0
+      ? [
+          `Memory, peak RSS of the hello-world server over ${MEMORY_DURATION} s of load (one run per variant):`,
+          '',
+          table(
+            ['variant', 'RSS MB', 'added'],
+            variants.map((v) => {
+              const m = samples.get(v.name)!.memory;
+              return [v.name, f(m, 1), v !== baseVariant ? plus(m - base.memory) : ''];
+            }),
+          ),
+          '',
+        ]
+      : []),
     'Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (measured req/s / derived from server CPU per request), ' +
       '<25 ms added startup, <15 MB added RSS:',
     '',

@@ -1,5 +1,6 @@
 import { DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
+import { describeValue } from './describe-value.js';
 
 /** The values OTEL_LOG_LEVEL takes, as the OpenTelemetry specification names them. */
 const LEVELS: Record<string, DiagLogLevel> = {
@@ -19,10 +20,11 @@ const MAX_KINDS = 10;
 function describe(arg: unknown): string {
   try {
     if (arg instanceof Error) return arg.message;
-    return typeof arg === 'object' && arg !== null ? JSON.stringify(arg) : String(arg);
+    if (typeof arg === 'object' && arg !== null) return JSON.stringify(arg);
   } catch {
-    return Object.prototype.toString.call(arg);
+    // A cycle, or a getter that throws: as plain text below.
   }
+  return describeValue(arg);
 }
 
 /**

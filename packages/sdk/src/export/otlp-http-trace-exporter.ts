@@ -104,7 +104,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
     const limit = Math.min(this.timeoutMillis, EXIT_LIMIT_MS);
     const status = postAtExit(this.url.href, headers, bodies, limit);
     if (status >= 200 && status < 300) return { code: ExportResultCode.SUCCESS };
-    return this.failed(new Error(status === 0 ? `not reached, or no answer within ${limit} ms` : `HTTP ${status}`));
+    return this.failed(status === 0 ? new Error(`not reached, or no answer within ${limit} ms`) : new HttpStatusError(status, ''));
   }
 
   /** A failed export, its error naming the URL: what a user with a wrong endpoint needs to see. */

@@ -229,6 +229,8 @@ describe('web UI', () => {
 
   it('shows a service: charts, operations with rate and latency, top slow and failing operations', async () => {
     await page.locator('table[aria-label=Operations] tbody tr').first().waitFor();
+    // The charts load on their own, beside the operations.
+    await page.locator('figure.chart').nth(2).waitFor();
     assert.equal(await count('figure.chart'), 3);
     const row = page.locator('table[aria-label=Operations] tr', { hasText: 'handle' });
     assert.match(await row.innerText(), new RegExp(`handle\\s+${SHOP_TRACES}\\s+33\\.3%`));

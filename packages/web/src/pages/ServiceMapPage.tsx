@@ -71,16 +71,18 @@ export function ServiceMapPage() {
     const colW = svgW / cols;
     return { x: p.col * colW + (colW - NODE_W) / 2, y: ROW_GAP + p.row * (NODE_H + ROW_GAP) };
   };
+  // Drawn once both answers are in: before the service list arrives, every service would be drawn as an external peer.
+  const drawn = graph.data !== undefined && !services.loading;
   const open = (n: string) => navigate(href(`/services/${encodeURIComponent(n)}`, rangeParams(params)));
   return (
     <div className="page">
       <RangeBar title="Service map" />
       {(graph.loading || services.loading) && <Loading what="service map" />}
       {graph.error && <ErrorState error={graph.error} retry={graph.reload} />}
-      {graph.data && names.length === 0 && <Empty title="No services or calls in this range.">{NO_METRICS_HINT}</Empty>}
-      {graph.data && names.length > 0 && edges.length === 0 && <p className="muted">No calls between services in this range. {NO_METRICS_HINT}</p>}
+      {drawn && names.length === 0 && <Empty title="No services or calls in this range.">{NO_METRICS_HINT}</Empty>}
+      {drawn && names.length > 0 && edges.length === 0 && <p className="muted">No calls between services in this range. {NO_METRICS_HINT}</p>}
       <div className="service-map panel" ref={box}>
-        {graph.data && names.length > 0 && (
+        {drawn && names.length > 0 && (
           <svg width={svgW} height={svgH} role="img" aria-label="Service map">
             <defs>
               <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

@@ -5,7 +5,10 @@ import { runInContext } from '../run-in-context.js';
 const SET_TIMEOUT = Symbol('ariadne socket setTimeout');
 type ConnectionSocket = Socket & { [SET_TIMEOUT]?: Socket['setTimeout'] };
 
-function setTimeoutOutsideRequests(this: ConnectionSocket): Socket {
+function setTimeoutOutsideRequests(this: ConnectionSocket, msecs: number): Socket {
+  // 0 clears the timer (as every new request on the connection does): nothing is armed.
+  // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
+  if (msecs === 0) return Reflect.apply(this[SET_TIMEOUT]!, this, arguments) as Socket;
   // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
   return runInContext(ROOT_CONTEXT, this[SET_TIMEOUT]!, this, arguments);
 }

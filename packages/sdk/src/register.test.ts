@@ -262,6 +262,15 @@ describe('register and the app', () => {
       const spans = ofService(service);
       assert.deepEqual(spans.map((s) => [s.kind, s.attributes['url.path']]), [[SERVER, '/bye']], service);
     }
+    // A request the app exits in the middle of: its span ends, aborted, and goes out too.
+    const app = await startApp(['--import', bundles.esm], fixture('exit-app.cjs'), envFor('exit-mid-response', { EXIT_HOW: 'exit-mid-response' }));
+    // The response is cut short: it closes, without an 'end'.
+    await new Promise((resolve) => request({ host: '127.0.0.1', port: app.ready.port, path: '/bye', agent: false }, (res) => res.resume().on('close', resolve)).on('error', resolve).end());
+    assert.deepEqual(await app.exit, { code: 3, signal: null });
+    const [cut] = ofService('exit-mid-response');
+    assert.equal(cut?.statusCode, ERROR);
+    assert.equal(cut.attributes['error.type'], 'aborted');
+    assert.equal(cut.attributes['http.response.status_code'], 200);
   });
 
   it('honours OTEL_NODE_ENABLED_INSTRUMENTATIONS, OTEL_NODE_DISABLED_INSTRUMENTATIONS and OTEL_SDK_DISABLED', async () => {

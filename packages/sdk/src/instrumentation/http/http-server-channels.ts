@@ -12,7 +12,7 @@ import { bindEmits, emitsContext } from './bind-emits.js';
 import { extractFromRequest } from './raw-headers.js';
 import { setServerSpan } from './server-span.js';
 import { armTimersOutsideRequests } from './socket-timers.js';
-import { endServerSpan, serverAttributes } from './wrap-request-listener.js';
+import { CONNECTION_CLOSED, endServerSpan, PROCESS_EXITED, serverAttributes } from './wrap-request-listener.js';
 
 interface RequestStart {
   request: IncomingMessage;
@@ -26,15 +26,28 @@ const SPAN = Symbol('ariadne server span');
 const SCOPED = Symbol('ariadne server scoped');
 type TracedResponse = ServerResponse & { [SPAN]?: Span };
 
-function end(res: TracedResponse, aborted: boolean): void {
+// The responses whose spans are open, for the exit listener.
+const open = new Set<TracedResponse>();
+
+function end(res: TracedResponse, abortedBy: string | undefined): void {
   const span = res[SPAN];
   if (span === undefined) return;
   res[SPAN] = undefined;
-  endServerSpan(span, res, aborted);
+  open.delete(res);
+  endServerSpan(span, res, abortedBy);
 }
 
 function onResponseClose(this: TracedResponse): void {
-  end(this, !this.writableFinished);
+  end(this, this.writableFinished ? undefined : CONNECTION_CLOSED);
+}
+
+/**
+ * At process.exit() the open spans end, before the exit export: a response the handler is
+ * still writing (aborted), or one already sent, when the app exits from res.end's callback,
+ * which Node 22 and later call before 'finish'.
+ */
+function endOpenSpansAtExit(): void {
+  for (const res of open) end(res, res.writableFinished ? undefined : PROCESS_EXITED);
 }
 
 /**
@@ -62,6 +75,7 @@ function onRequestStart(message: unknown): void {
     const span = instrumentationTracer(undefined).startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
     const ctx = withSpan(parent, span);
     (response as TracedResponse)[SPAN] = span;
+    open.add(response);
     setServerSpan(request, span, name);
     bindEmits(request, ctx);
     bindEmits(response, ctx);
@@ -75,7 +89,7 @@ function onRequestStart(message: unknown): void {
 
 function onResponseFinish(message: unknown): void {
   try {
-    end((message as RequestStart).response, false);
+    end((message as RequestStart).response, undefined);
   } catch (err) {
     diag.error('ariadne: http server span not ended', err);
   }
@@ -90,4 +104,6 @@ function onResponseFinish(message: unknown): void {
 export function instrumentHttpServer(): void {
   subscribe('http.server.request.start', onRequestStart);
   subscribe('http.server.response.finish', onResponseFinish);
+  // First, ahead of the exit export, which may have been set up before.
+  process.prependListener('exit', endOpenSpansAtExit);
 }

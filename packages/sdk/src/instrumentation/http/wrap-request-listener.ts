@@ -36,15 +36,20 @@ export function serverAttributes(req: IncomingMessage): { name: string; attribut
   return { name: method, attributes };
 }
 
-export function endServerSpan(span: Span, res: ServerResponse, aborted: boolean): void {
+/** What cut a response short, as a span's status message. */
+export const CONNECTION_CLOSED = 'connection closed before the response finished';
+export const PROCESS_EXITED = 'process exited before the response finished';
+
+/** Ends a SERVER span with the response's status; `abortedBy` says what cut the response short, if anything did. */
+export function endServerSpan(span: Span, res: ServerResponse, abortedBy: string | undefined): void {
   const status = res.statusCode;
   span.setAttribute('http.response.status_code', status);
   if (status >= 500) {
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
-  } else if (aborted) {
+  } else if (abortedBy !== undefined) {
     span.setAttribute('error.type', 'aborted');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection closed before the response finished' });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: abortedBy });
   }
   span.end();
 }
@@ -76,13 +81,13 @@ export function wrapRequestListener<Req extends IncomingMessage, Res extends Ser
     context.bind(ctx, req);
     context.bind(ctx, res);
     let ended = false;
-    const end = (aborted: boolean) => {
+    const end = (abortedBy: string | undefined) => {
       if (ended) return;
       ended = true;
-      endServerSpan(span, res, aborted);
+      endServerSpan(span, res, abortedBy);
     };
-    res.once('finish', () => end(false));
-    res.once('close', () => end(!res.writableFinished));
+    res.once('finish', () => end(undefined));
+    res.once('close', () => end(res.writableFinished ? undefined : CONNECTION_CLOSED));
     try {
       context.with(ctx, () => listener.call(this, req, res));
     } catch (err) {

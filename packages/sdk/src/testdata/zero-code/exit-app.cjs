@@ -1,6 +1,7 @@
 // Test app for register: answers one request, then ends the way EXIT_HOW says, before any
-// scheduled export: "exit" calls process.exit(3) once the response is sent, "throw" throws from
-// a timer (an uncaught exception), "sigterm-exit" calls process.exit(0) on SIGTERM. Prints
+// scheduled export: "exit" calls process.exit(3) once the response is sent, "exit-mid-response"
+// calls it with the response half written, "throw" throws from a timer (an uncaught exception),
+// "sigterm-exit" calls process.exit(0) on SIGTERM. Prints
 // {"port": ...} when listening.
 /* global require, setTimeout */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app */
@@ -8,6 +9,10 @@ const http = require('node:http');
 
 const how = process.env.EXIT_HOW;
 const server = http.createServer((req, res) => {
+  if (how === 'exit-mid-response') {
+    res.write('by', () => process.exit(3));
+    return;
+  }
   res.end('bye', () => {
     if (how === 'throw') setTimeout(() => { throw new Error('app crashed'); }, 0);
     else if (how === 'exit') process.exit(3);

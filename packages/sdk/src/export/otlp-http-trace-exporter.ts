@@ -4,6 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { context, diag, ROOT_CONTEXT } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
+import { describeValue } from '../describe-value.js';
 import type { RecordingSpan } from '../trace/recording-span.js';
 import { SDK_VERSION } from '../version.js';
 import { encodeTraceRequestJson } from './otlp-json-encoder.js';
@@ -109,7 +110,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
 
   /** A failed export, its error naming the URL: what a user with a wrong endpoint needs to see. */
   private failed(err: unknown): ExportResult {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : describeValue(err);
     return { code: ExportResultCode.FAILED, error: new Error(`POST ${this.url.href}: ${message}`, { cause: err }) };
   }
 

@@ -29,16 +29,16 @@ type TracedResponse = ServerResponse & { [SPAN]?: Span };
 // The responses whose spans are open, for the exit listener.
 const open = new Set<TracedResponse>();
 
-function end(res: TracedResponse, abortedBy: string | undefined): void {
+function end(res: TracedResponse, endedBy?: string): void {
   const span = res[SPAN];
   if (span === undefined) return;
   res[SPAN] = undefined;
   open.delete(res);
-  endServerSpan(span, res, abortedBy);
+  endServerSpan(span, res, endedBy);
 }
 
 function onResponseClose(this: TracedResponse): void {
-  end(this, this.writableFinished ? undefined : CONNECTION_CLOSED);
+  end(this, CONNECTION_CLOSED);
 }
 
 /**
@@ -47,7 +47,7 @@ function onResponseClose(this: TracedResponse): void {
  * which Node 22 and later call before 'finish'.
  */
 function endOpenSpansAtExit(): void {
-  for (const res of open) end(res, res.writableFinished ? undefined : PROCESS_EXITED);
+  for (const res of open) end(res, PROCESS_EXITED);
 }
 
 /**
@@ -89,7 +89,7 @@ function onRequestStart(message: unknown): void {
 
 function onResponseFinish(message: unknown): void {
   try {
-    end((message as RequestStart).response, undefined);
+    end((message as RequestStart).response);
   } catch (err) {
     diag.error('ariadne: http server span not ended', err);
   }

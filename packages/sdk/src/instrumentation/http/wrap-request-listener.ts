@@ -40,16 +40,19 @@ export function serverAttributes(req: IncomingMessage): { name: string; attribut
 export const CONNECTION_CLOSED = 'connection closed before the response finished';
 export const PROCESS_EXITED = 'process exited before the response finished';
 
-/** Ends a SERVER span with the response's status; `abortedBy` says what cut the response short, if anything did. */
-export function endServerSpan(span: Span, res: ServerResponse, abortedBy: string | undefined): void {
+/**
+ * Ends a SERVER span with the response's status. Ended by anything but the response's finish
+ * (`endedBy`: the connection closing, the process exiting), an unfinished response is aborted.
+ */
+export function endServerSpan(span: Span, res: ServerResponse, endedBy?: string): void {
   const status = res.statusCode;
   span.setAttribute('http.response.status_code', status);
   if (status >= 500) {
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
-  } else if (abortedBy !== undefined) {
+  } else if (endedBy !== undefined && !res.writableFinished) {
     span.setAttribute('error.type', 'aborted');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: abortedBy });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: endedBy });
   }
   span.end();
 }
@@ -81,13 +84,13 @@ export function wrapRequestListener<Req extends IncomingMessage, Res extends Ser
     context.bind(ctx, req);
     context.bind(ctx, res);
     let ended = false;
-    const end = (abortedBy: string | undefined) => {
+    const end = (endedBy?: string) => {
       if (ended) return;
       ended = true;
-      endServerSpan(span, res, abortedBy);
+      endServerSpan(span, res, endedBy);
     };
-    res.once('finish', () => end(undefined));
-    res.once('close', () => end(res.writableFinished ? undefined : CONNECTION_CLOSED));
+    res.once('finish', () => end());
+    res.once('close', () => end(CONNECTION_CLOSED));
     try {
       context.with(ctx, () => listener.call(this, req, res));
     } catch (err) {

@@ -14,8 +14,18 @@ export function runInContext<R>(ctx: Context, fn: (...args: never[]) => R, thisA
   return context.with(ctx, () => Reflect.apply(fn as Fn, thisArg, args) as R);
 }
 
+// Where the API keeps its globals (the key of every 1.x version of @opentelemetry/api).
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
 /** Lets runInContext bypass the API, if `candidate` is the global context manager. */
 export function useContextManager(candidate: AsyncLocalStorageContextManager): void {
+  const globals = (globalThis as { [API_GLOBALS]?: { context?: unknown } })[API_GLOBALS];
+  if (globals !== undefined) {
+    // Read rather than probed with context.with(), which would switch AsyncLocalStorage's async
+    // hooks on at startup, for every promise the app's module loading makes.
+    manager = globals.context === candidate ? candidate : undefined;
+    return;
+  }
   const probe = context.active().setValue(Symbol('ariadne probe'), true);
   manager = candidate.with(probe, () => context.active() === probe) ? candidate : undefined;
 }

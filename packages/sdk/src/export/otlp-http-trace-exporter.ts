@@ -140,7 +140,7 @@ export class OtlpHttpTraceExporter implements SpanExporter {
         delay = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
       } catch (err) {
         // Network errors and timeouts are retried like 503.
-        error = err instanceof Error ? err : new Error(String(err));
+        error = err instanceof Error ? err : new Error(describeValue(err));
       }
       if (attempt >= this.retry.maxAttempts || this.stopped) return this.failed(error);
       const wait = delay ?? backoffMillis(this.retry, attempt);

@@ -19,13 +19,9 @@ const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
 
 /** Lets runInContext bypass the API, if `candidate` is the global context manager. */
 export function useContextManager(candidate: AsyncLocalStorageContextManager): void {
+  // Read rather than probed with context.with(), which would switch AsyncLocalStorage's async
+  // hooks on at startup, for every promise the app's module loading makes. Not found there (no
+  // global, or another major version of the API), runInContext goes through the API.
   const globals = (globalThis as { [API_GLOBALS]?: { context?: unknown } })[API_GLOBALS];
-  if (globals !== undefined) {
-    // Read rather than probed with context.with(), which would switch AsyncLocalStorage's async
-    // hooks on at startup, for every promise the app's module loading makes.
-    manager = globals.context === candidate ? candidate : undefined;
-    return;
-  }
-  const probe = context.active().setValue(Symbol('ariadne probe'), true);
-  manager = candidate.with(probe, () => context.active() === probe) ? candidate : undefined;
+  manager = globals?.context === candidate ? candidate : undefined;
 }

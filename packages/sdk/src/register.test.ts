@@ -271,6 +271,17 @@ describe('register and the app', () => {
     assert.equal(cut?.statusCode, ERROR);
     assert.equal(cut.attributes['error.type'], 'aborted');
     assert.equal(cut.attributes['http.response.status_code'], 200);
+    // Four open at once, two finishing out of order (one from the middle of the open ones, then
+    // the newest): the two still open at exit end aborted, the finished two as they were.
+    const several = await startApp(['--import', bundles.esm], fixture('exit-app.cjs'), envFor('exit-open-responses', { EXIT_HOW: 'exit-open-responses' }));
+    const get = (path: string) =>
+      new Promise((resolve) => request({ host: '127.0.0.1', port: several.ready.port, path, agent: false }, (res) => res.resume().on('close', resolve)).on('error', resolve).end());
+    await Promise.all(['/a', '/b', '/c', '/d'].map(get));
+    assert.deepEqual(await several.exit, { code: 3, signal: null });
+    const outcome = ofService('exit-open-responses')
+      .map((s) => `${String(s.attributes['url.path'])} ${s.statusCode} ${String(s.attributes['error.type'])}`)
+      .sort();
+    assert.deepEqual(outcome, ['/a 2 aborted', '/b 0 undefined', '/c 2 aborted', '/d 0 undefined']);
   });
 
   it('honours OTEL_NODE_ENABLED_INSTRUMENTATIONS, OTEL_NODE_DISABLED_INSTRUMENTATIONS and OTEL_SDK_DISABLED', async () => {

@@ -11,12 +11,14 @@ const word = new Int32Array(shared);
 const finish = (status) => { Atomics.store(word, 0, status); Atomics.notify(word, 0); };
 const post = (i) => {
   if (i === bodies.length) return finish(200);
-  let req;
-  try {
-    req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(bodies[i].length) }, timeout: Math.max(1, deadline - Date.now()) }, (res) => {
+  const options = { method: 'POST', headers: { ...headers, 'content-length': String(bodies[i].length) }, timeout: Math.max(1, deadline - Date.now()) };
+  const answered = (res) => {
     res.resume();
     res.on('end', () => (res.statusCode >= 200 && res.statusCode < 300 ? post(i + 1) : finish(res.statusCode)));
-  });
+  };
+  let req;
+  try {
+    req = request(url, options, answered);
   } catch {
     return finish(0); // a URL or header request() refuses: no waiting out the time limit
   }

@@ -33,6 +33,7 @@ const { values: flags } = parseArgs({
     'memory-duration': { type: 'string' },
     connections: { type: 'string' },
     variants: { type: 'string' },
+    paired: { type: 'string' },
   },
 });
 const opt = (flag: string | undefined, env: string, dflt: number) => Number(flag ?? process.env[env] ?? dflt);
@@ -44,6 +45,8 @@ const STARTUP_RUNS = opt(flags['startup-runs'], 'BENCH_STARTUP_RUNS', 5); // per
 // reach the young generation it keeps under load (untraced too: about 10 s here), which the
 // short runs would catch some variants before and others after.
 const MEMORY_DURATION = opt(flags['memory-duration'], 'BENCH_MEMORY_DURATION', 20);
+// 1: each rep also runs every variant at the same time as an untraced server (see measureServe).
+const PAIRED = opt(flags.paired, 'BENCH_PAIRED', 1) !== 0;
 const CONNECTIONS = opt(flags.connections, 'BENCH_CONNECTIONS', 100); // enough to keep a server busy between scheduler slices
 const SERVER_CORE = '1';
 const LOAD_CORE = '0';
@@ -222,9 +225,13 @@ interface ServeResult extends LoadResult {
   expectedSpans: number;
 }
 
-/** Starts the server(s), loads them, stops them (letting tracers flush) and counts spans. */
-async function measureServe(variant: Variant, sink: SpanSink, pair: boolean, window = MEASURED): Promise<ServeResult> {
-  const spansBefore = sink.spans();
+/** One variant's server(s) running: the front one (hello or serverA) first. */
+interface Deployment {
+  procs: Proc[];
+  port: number;
+}
+
+async function deploy(variant: Variant, sink: SpanSink, pair: boolean): Promise<Deployment> {
   const procs: Proc[] = [];
   try {
     let upstream: string | undefined;
@@ -234,37 +241,63 @@ async function measureServe(variant: Variant, sink: SpanSink, pair: boolean, win
       upstream = `http://127.0.0.1:${portB}/`;
     }
     const port = await freePort();
-    const front = await startServer(variant, sink, pair ? 'server-a' : 'hello', port, upstream);
-    procs.unshift(front);
-    let rss = 0;
-    let cpuAtStart = NaN;
-    const cpuNow = () => procs.reduce((a, p) => a + cpuMs(p.child.pid!), 0);
-    const load = await runLoad(`http://127.0.0.1:${port}/`, window, () => (cpuAtStart = cpuNow()), () => {
-      try {
-        rss = Math.max(rss, rssMb(front.child.pid!));
-      } catch {
-        // the process is gone; the load run will report it
-      }
-    });
-    const cpuUsPerRequest = ((cpuNow() - cpuAtStart) * 1000) / load.requests;
-    for (const p of procs) await stopServer(p);
+    procs.unshift(await startServer(variant, sink, pair ? 'server-a' : 'hello', port, upstream));
+    return { procs, port };
+  } catch (err) {
+    for (const p of procs) p.child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/**
+ * Starts the server(s) of each variant of `group` at once on the server core, loads each with its
+ * own load generator over the same window, stops them (letting tracers flush) and counts spans.
+ * One variant alone measures it; two at once share the core at the same moment, so the ratio of
+ * their requests/s does not move with the machine's load as runs one after the other do. The
+ * sink counts spans of all servers: at most one variant of a group may be traced.
+ */
+async function measureServe(group: Variant[], sink: SpanSink, pair: boolean, window = MEASURED): Promise<ServeResult[]> {
+  if (group.filter((v) => v.traced).length > 1) throw new Error('measureServe: one traced variant at a time');
+  const spansBefore = sink.spans();
+  const deployments: Deployment[] = [];
+  try {
+    for (const v of group) deployments.push(await deploy(v, sink, pair));
+    const rss = group.map(() => 0);
+    const cpuAtStart = group.map(() => NaN);
+    const cpuNow = (d: Deployment) => d.procs.reduce((a, p) => a + cpuMs(p.child.pid!), 0);
+    const loads = await Promise.all(
+      deployments.map((d, i) =>
+        runLoad(`http://127.0.0.1:${d.port}/`, window, () => (cpuAtStart[i] = cpuNow(d)), () => {
+          try {
+            rss[i] = Math.max(rss[i], rssMb(d.procs[0].child.pid!));
+          } catch {
+            // the process is gone; the load run will report it
+          }
+        }),
+      ),
+    );
+    const cpuUsPerRequest = deployments.map((d, i) => ((cpuNow(d) - cpuAtStart[i]) * 1000) / loads[i].requests);
+    for (const d of deployments) for (const p of d.procs) await stopServer(p);
     await sleep(300);
     const spans = sink.spans() - spansBefore;
-    const perRequest = pair ? 3 : 1; // A's server span, A's client span, B's server span
-    // Requests still in flight when the warm-up and the measured window end are answered (and
-    // traced) but not counted by the load generator: at most one per connection each time.
-    const inFlight = (window.warmup > 0 ? 2 : 1) * CONNECTIONS;
-    const expectedSpans = (load.requests + load.warmupRequests + inFlight) * perRequest;
-    if (load.errors > 0 || load.non2xx > 0) log(`  warning: ${load.errors} errors, ${load.non2xx} non-2xx answers`);
-    if (variant.traced && spans === 0) {
-      throw new Error(
-        `${variant.name} delivered no spans to the sink (${pair ? 'A->B' : 'hello-world'}, ${load.requests} requests). ` +
-          `Server stderr:\n${procs.map((p) => p.stderr()).join('\n')}`,
-      );
-    }
-    return { ...load, rssMb: rss, cpuUsPerRequest, spans, expectedSpans };
+    return group.map((variant, i) => {
+      const load = loads[i];
+      const perRequest = pair ? 3 : 1; // A's server span, A's client span, B's server span
+      // Requests still in flight when the warm-up and the measured window end are answered (and
+      // traced) but not counted by the load generator: at most one per connection each time.
+      const inFlight = (window.warmup > 0 ? 2 : 1) * CONNECTIONS;
+      const expectedSpans = (load.requests + load.warmupRequests + inFlight) * perRequest;
+      if (load.errors > 0 || load.non2xx > 0) log(`  warning: ${variant.name}: ${load.errors} errors, ${load.non2xx} non-2xx answers`);
+      if (variant.traced && spans === 0) {
+        throw new Error(
+          `${variant.name} delivered no spans to the sink (${pair ? 'A->B' : 'hello-world'}, ${load.requests} requests). ` +
+            `Server stderr:\n${deployments[i].procs.map((p) => p.stderr()).join('\n')}`,
+        );
+      }
+      return { ...load, rssMb: rss[i], cpuUsPerRequest: cpuUsPerRequest[i], spans: variant.traced ? spans : 0, expectedSpans };
+    });
   } finally {
-    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    for (const d of deployments) for (const p of d.procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   }
 }
 
@@ -284,6 +317,9 @@ async function measureStartup(variant: Variant, sink: SpanSink): Promise<number>
 interface Samples {
   hello: ServeResult[];
   pair: ServeResult[];
+  /** Requests/s over the untraced server's, run at the same time (the untraced variant: with another untraced server). */
+  helloPaired: number[];
+  pairPaired: number[];
   startup: number[];
   /** Peak RSS under the long hello-world load, MB. */
   memory: number;
@@ -298,7 +334,7 @@ async function main(): Promise<void> {
   // The bench process hosts the sink; it shares core 0 with the load generator.
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
   const sink = await startSpanSink();
-  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], startup: [], memory: NaN }]));
+  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], helloPaired: [], pairPaired: [], startup: [], memory: NaN }]));
   const started = Date.now();
   log(
     `http-overhead: ${REPS} reps x ${variants.length} variants; load ${WARMUP}s warm-up + ${DURATION}s, ` +
@@ -315,18 +351,31 @@ async function main(): Promise<void> {
       log(`rep ${rep + 1}/${REPS} startup: ${order.map((v) => `${v.name} ${median(samples.get(v.name)!.startup).toFixed(1)} ms`).join(', ')}`);
       for (const pair of [false, true]) {
         for (const v of pair ? [...order].reverse() : order) {
-          const r = await measureServe(v, sink, pair);
+          const [r] = await measureServe([v], sink, pair);
           samples.get(v.name)![pair ? 'pair' : 'hello'].push(r);
           log(
             `rep ${rep + 1}/${REPS} ${pair ? 'A->B ' : 'hello'} ${v.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)} req/s  ` +
               `p99 ${r.p99Ms.toFixed(2)} ms  CPU ${r.cpuUsPerRequest.toFixed(1)} us/req  RSS ${r.rssMb.toFixed(1)} MB  spans ${r.spans}/${r.expectedSpans}  (${((Date.now() - started) / 1000).toFixed(0)} s)`,
           );
         }
+        if (!PAIRED) continue;
+        for (const v of pair ? [...order].reverse() : order) {
+          // Which of the two starts first alternates from rep to rep.
+          const group = rep % 2 ? [v, variants[0]] : [variants[0], v];
+          const [first, second] = await measureServe(group, sink, pair);
+          const [traced, base] = rep % 2 ? [first, second] : [second, first];
+          const ratio = traced.rps / base.rps;
+          samples.get(v.name)![pair ? 'pairPaired' : 'helloPaired'].push(ratio);
+          log(
+            `rep ${rep + 1}/${REPS} ${pair ? 'A->B ' : 'hello'} ${v.name.padEnd(13)} paired with untraced: ${traced.rps.toFixed(0)} / ${base.rps.toFixed(0)} req/s = x${ratio.toFixed(3)}  ` +
+              `spans ${traced.spans}/${v.traced ? traced.expectedSpans : 0}  (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          );
+        }
       }
     }
     if (MEMORY_DURATION > 0) {
       for (const v of variants) {
-        const r = await measureServe(v, sink, false, { warmup: 0, duration: MEMORY_DURATION });
+        const [r] = await measureServe([v], sink, false, { warmup: 0, duration: MEMORY_DURATION });
         samples.get(v.name)!.memory = r.rssMb;
         log(`memory ${v.name.padEnd(13)} peak RSS ${r.rssMb.toFixed(1)} MB over ${MEMORY_DURATION} s of hello-world load  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
@@ -356,6 +405,7 @@ function printTable(samples: Map<string, Samples>): void {
         v.name,
         f(median(s.map((r) => r.rps))),
         f(perRep(s, b, 'rps'), 2),
+        ...(PAIRED ? [f(median(samples.get(v.name)![which === 'hello' ? 'helloPaired' : 'pairPaired']), 2)] : []),
         f(median(s.map((r) => r.p50Ms)), 2),
         f(median(s.map((r) => r.p99Ms)), 2),
         f(median(s.map((r) => r.cpuUsPerRequest)), 1),
@@ -365,7 +415,7 @@ function printTable(samples: Map<string, Samples>): void {
       row.push(v.traced ? pct(s.reduce((a, r) => a + r.spans, 0) / expected) : '');
       return row;
     });
-  const serveHead = ['variant', 'req/s', 'x untraced', 'p50 ms', 'p99 ms', 'server CPU us/req', 'x untraced'];
+  const serveHead = ['variant', 'req/s', 'x untraced', ...(PAIRED ? ['x untraced, paired'] : []), 'p50 ms', 'p99 ms', 'server CPU us/req', 'x untraced'];
   const baseStartup = median(base.startup);
   const aims = variants
     .filter((v) => v !== baseVariant)
@@ -378,10 +428,15 @@ function printTable(samples: Map<string, Samples>): void {
       const startup = median(s.startup) - baseStartup;
       const rss = s.memory - base.memory;
       const ok = (b: boolean) => (b ? 'met' : 'missed');
+      /** "paired / req/s / CPU (verdicts)": the paired ratio first, when measured. */
+      const ratios = (aim: number, xs: number[]) => {
+        const shown = PAIRED ? xs : xs.slice(1);
+        return `${shown.map(pct).join(' / ')} (${shown.map((x) => ok(x >= aim)).join(' / ')})`;
+      };
       return [
         v.name,
-        `${pct(hello)} / ${pct(helloCpu)} (${ok(hello >= 0.8)} / ${ok(helloCpu >= 0.8)})`,
-        `${pct(pair)} / ${pct(pairCpu)} (${ok(pair >= 0.85)} / ${ok(pairCpu >= 0.85)})`,
+        ratios(0.8, [median(s.helloPaired), hello, helloCpu]),
+        ratios(0.85, [median(s.pairPaired), pair, pairCpu]),
         `${plus(startup)} ms (${ok(startup < 25)})`,
         MEMORY_DURATION > 0 ? `${plus(rss)} MB (${ok(rss < 15)})` : 'not measured',
       ];
@@ -389,7 +444,7 @@ function printTable(samples: Map<string, Samples>): void {
   const out = [
     `http-overhead: ${REPS} reps, ${WARMUP} s warm-up + ${DURATION} s per load run, ${CONNECTIONS} connections, ` +
       `${REPS * STARTUP_RUNS} startup runs per variant; medians; "x untraced" is the median over reps of the ratio ` +
-      `to the untraced run of the same rep; loadavg at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+      `to the untraced run of the same rep${PAIRED ? '; "paired": of the requests/s of the variant and of an untraced server run at the same time, sharing the core (the untraced row: two untraced servers)' : ''}; loadavg at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     '',
     'Hello-world server (one process on one core):',
     '',
@@ -420,7 +475,7 @@ function printTable(samples: Map<string, Samples>): void {
           '',
         ]
       : []),
-    'Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (measured req/s / derived from server CPU per request), ' +
+    `Aims (issue 4): >=80% of untraced throughput on hello-world, >=85% on A->B (${PAIRED ? 'req/s paired / ' : ''}req/s / derived from server CPU per request), ` +
       '<25 ms added startup, <15 MB added RSS:',
     '',
     table(['variant', 'hello-world', 'A->B', 'startup', 'RSS'], aims),

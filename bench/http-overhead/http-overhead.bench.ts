@@ -3,8 +3,8 @@
  * Ariadne (`--import @ariadne/sdk/register`) vs OpenTelemetry (`--require
  * @opentelemetry/auto-instrumentations-node/register`, OTLP/HTTP protobuf) vs dd-trace (`--require
  * dd-trace/init`), in one run with interleaved repetitions: requests/s and p99 latency of a
- * hello-world server and of a serverA -> serverB pair, RSS after a longer load, and the wall time of
- * `node <preload> -e 0`; beside them the floor (floor.cjs: AsyncLocalStorage and one small record per
+ * hello-world server and of a serverA -> serverB pair (alone, and paired at the same moment with an
+ * untraced server), RSS after a longer load, and the wall time of `node <preload> -e 0`; beside them the floor (floor.cjs: AsyncLocalStorage and one small record per
  * request, what any tracer built on it pays at least). Servers run on core 1, the load generator and the span sink on core 0.
  * Every traced variant samples every request and must deliver spans to the sink, or the bench
  * fails. Progress on stderr, the table on stdout; see README.md.

@@ -320,6 +320,9 @@ interface Samples {
   /** Requests/s over the untraced server's, run at the same time (the untraced variant: with another untraced server). */
   helloPaired: number[];
   pairPaired: number[];
+  /** Requests/s of the untraced server of each of those pairs. */
+  helloPartner: number[];
+  pairPartner: number[];
   startup: number[];
   /** Peak RSS under the long hello-world load, MB. */
   memory: number;
@@ -334,7 +337,7 @@ async function main(): Promise<void> {
   // The bench process hosts the sink; it shares core 0 with the load generator.
   execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
   const sink = await startSpanSink();
-  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], helloPaired: [], pairPaired: [], startup: [], memory: NaN }]));
+  const samples = new Map<string, Samples>(variants.map((v) => [v.name, { hello: [], pair: [], helloPaired: [], pairPaired: [], helloPartner: [], pairPartner: [], startup: [], memory: NaN }]));
   const started = Date.now();
   log(
     `http-overhead: ${REPS} reps x ${variants.length} variants; load ${WARMUP}s warm-up + ${DURATION}s, ` +
@@ -366,6 +369,7 @@ async function main(): Promise<void> {
           const [traced, base] = rep % 2 ? [first, second] : [second, first];
           const ratio = traced.rps / base.rps;
           samples.get(v.name)![pair ? 'pairPaired' : 'helloPaired'].push(ratio);
+          samples.get(v.name)![pair ? 'pairPartner' : 'helloPartner'].push(base.rps);
           log(
             `rep ${rep + 1}/${REPS} ${pair ? 'A->B ' : 'hello'} ${v.name.padEnd(13)} paired with untraced: ${traced.rps.toFixed(0)} / ${base.rps.toFixed(0)} req/s = x${ratio.toFixed(3)}  ` +
               `spans ${traced.spans}/${v.traced ? traced.expectedSpans : 0}  (${((Date.now() - started) / 1000).toFixed(0)} s)`,
@@ -393,6 +397,16 @@ function printTable(samples: Map<string, Samples>): void {
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const plus = (x: number, d = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
   const pct = (x: number) => `${f(100 * x)}%`;
+  /**
+   * A pair shows CPU per request only when each server gets half the core. The untraced server's
+   * requests/s beside `v`, over its requests/s beside another untraced server, tells whether `v`
+   * took more (its own busy threads, say).
+   */
+  const partnerShare = (v: Variant, which: 'hello' | 'pair') => {
+    const key = which === 'hello' ? 'helloPartner' : 'pairPartner';
+    return median(samples.get(v.name)![key]) / median(base[key]);
+  };
+  const greedy = (v: Variant, which: 'hello' | 'pair') => PAIRED && partnerShare(v, which) < 0.9;
   /** Median over reps of variant/untraced in the same rep. */
   const perRep = (s: ServeResult[], b: ServeResult[], key: 'rps' | 'cpuUsPerRequest') => median(s.map((r, i) => r[key] / b[i][key]));
   const table = (head: string[], body: string[][]) =>
@@ -405,7 +419,7 @@ function printTable(samples: Map<string, Samples>): void {
         v.name,
         f(median(s.map((r) => r.rps))),
         f(perRep(s, b, 'rps'), 2),
-        ...(PAIRED ? [f(median(samples.get(v.name)![which === 'hello' ? 'helloPaired' : 'pairPaired']), 2)] : []),
+        ...(PAIRED ? [`${f(median(samples.get(v.name)![which === 'hello' ? 'helloPaired' : 'pairPaired']), 2)}${greedy(v, which) ? ' (!)' : ''}`] : []),
         f(median(s.map((r) => r.p50Ms)), 2),
         f(median(s.map((r) => r.p99Ms)), 2),
         f(median(s.map((r) => r.cpuUsPerRequest)), 1),
@@ -415,6 +429,14 @@ function printTable(samples: Map<string, Samples>): void {
       row.push(v.traced ? pct(s.reduce((a, r) => a + r.spans, 0) / expected) : '');
       return row;
     });
+  const serveNote = (which: 'hello' | 'pair') => {
+    const notes = variants
+      .filter((v) => greedy(v, which))
+      .map((v) => `${v.name}'s untraced partner got ${pct(partnerShare(v, which))} of the requests/s it gets beside another untraced server`);
+    return notes.length === 0
+      ? []
+      : ['', `(!) ${notes.join('; ')}: more than half the core went to the variant, so its paired ratio overstates it.`];
+  };
   const serveHead = ['variant', 'req/s', 'x untraced', ...(PAIRED ? ['x untraced, paired'] : []), 'p50 ms', 'p99 ms', 'server CPU us/req', 'x untraced'];
   const baseStartup = median(base.startup);
   const aims = variants
@@ -449,10 +471,12 @@ function printTable(samples: Map<string, Samples>): void {
     'Hello-world server (one process on one core):',
     '',
     table([...serveHead, 'spans delivered'], serveRows('hello')),
+    ...serveNote('hello'),
     '',
     'serverA -> serverB (both on one core; A calls B with http.get per request; CPU is A + B):',
     '',
     table([...serveHead, 'spans delivered'], serveRows('pair')),
+    ...serveNote('pair'),
     '',
     'Startup, `node <preload> -e 0` wall time:',
     '',

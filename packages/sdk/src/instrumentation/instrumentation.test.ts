@@ -169,6 +169,22 @@ describe('client wrappers', () => {
     assert.equal(span.events?.[0].name, 'exception');
   });
 
+  it('http.request: an IPv6 URL, as a string or a URL, gives server.address without brackets', async () => {
+    for (const target of ['http://[::1]:1/v6?q=1', new URL('http://[::1]:1/v6?q=1')]) {
+      await new Promise<void>((resolve) => {
+        const req = tracedHttpRequest(target);
+        req.on('error', () => resolve());
+        req.end();
+      });
+    }
+    const spans = byName('GET');
+    assert.equal(spans.length, 2);
+    for (const span of spans) {
+      const a = attrs(span);
+      assert.deepEqual([a['server.address'], a['server.port'], a['url.full']], ['::1', 1, 'http://[::1]:1/v6?q=1']);
+    }
+  });
+
   it('http.request: keeps headers given as arrays (flat, with array values, or as pairs), and adds traceparent', async () => {
     const host = new URL(downstreamUrl).host;
     const forms = [

@@ -14,13 +14,30 @@ interface Bound {
   _events?: Record<string | symbol, unknown>;
 }
 
+// node:http's clearIncoming, the 'end' listener a server adds to a request whose body the app has
+// not read, only resets the parser's incoming message: known by its name the first time it is seen.
+let nodeClearIncoming: unknown;
+
+/**
+ * Whether `event`'s listeners might see the context. Most of a request's events have none
+ * (readable, resume, prefinish, ...), and its 'end' often only Node's clearIncoming: no switch.
+ */
+function anyListenerSees(emitter: Bound, event: string | symbol): boolean {
+  const events = emitter._events;
+  if (events === undefined) return true;
+  const listeners = events[event];
+  if (listeners === undefined || listeners === nodeClearIncoming) return false;
+  if (nodeClearIncoming === undefined && event === 'end' && typeof listeners === 'function' && listeners.name === 'clearIncoming') {
+    nodeClearIncoming = listeners;
+    return false;
+  }
+  return true;
+}
+
 function contextEmit(original: Emit): Emit {
   return function emitInContext(this: EventEmitter & Bound, event: string | symbol): boolean {
     const ctx = this[CONTEXT];
-    // An event nobody listens to (most of a request's: readable, resume, prefinish, ...) runs no
-    // code that could see the context: no switch.
-    const events = this._events;
-    if (ctx === undefined || (events !== undefined && events[event] === undefined)) {
+    if (ctx === undefined || !anyListenerSees(this, event)) {
       // eslint-disable-next-line prefer-rest-params -- passed on as is, without copying
       return Reflect.apply(original, this, arguments) as boolean;
     }

@@ -5,7 +5,9 @@
  * dd-trace/init`), in one run with interleaved repetitions: requests/s and p99 latency of a
  * hello-world server and of a serverA -> serverB pair (alone, and paired at the same moment with an
  * untraced server), RSS after a longer load, and the wall time of `node <preload> -e 0`; beside them the floor (floor.cjs: AsyncLocalStorage and one small record per
- * request, what any tracer built on it pays at least). Servers run on core 1, the load generator and the span sink on core 0.
+ * request, what any tracer built on it pays at least) and lean (lean-tracer.cjs: the floor plus
+ * spans recorded and exported as OTLP, what any tracer that exports them pays at least). Servers
+ * run on core 1, the load generator and the span sink on core 0.
  * Every traced variant samples every request and must deliver spans to the sink, or the bench
  * fails. Progress on stderr, the table on stdout; see README.md.
  */
@@ -55,19 +57,22 @@ interface Variant {
   name: string;
   nodeArgs: string[];
   traced: boolean;
+  /** A lower bound to read the tracers against, run whatever --variants says. */
+  reference?: true;
   /** Which configuration environment the preload reads. */
   env: 'none' | 'otel' | 'datadog';
 }
 
 const ALL_VARIANTS: Variant[] = [
   { name: 'untraced', nodeArgs: [], traced: false, env: 'none' },
-  { name: 'floor', nodeArgs: ['--require', `${here}floor.cjs`], traced: false, env: 'none' },
+  { name: 'floor', nodeArgs: ['--require', `${here}floor.cjs`], traced: false, reference: true, env: 'none' },
+  { name: 'lean', nodeArgs: ['--require', `${here}lean-tracer.cjs`], traced: true, reference: true, env: 'otel' },
   { name: 'Ariadne', nodeArgs: ['--import', '@ariadne/sdk/register'], traced: true, env: 'otel' },
   { name: 'OpenTelemetry', nodeArgs: ['--require', '@opentelemetry/auto-instrumentations-node/register'], traced: true, env: 'otel' },
   { name: 'dd-trace', nodeArgs: ['--require', 'dd-trace/init'], traced: true, env: 'datadog' },
 ];
 const wanted = (flags.variants ?? process.env.BENCH_VARIANTS)?.split(',').map((s) => s.trim().toLowerCase());
-const variants = ALL_VARIANTS.filter((v) => !v.traced || !wanted || wanted.includes(v.name.toLowerCase()));
+const variants = ALL_VARIANTS.filter((v) => !v.traced || v.reference || !wanted || wanted.includes(v.name.toLowerCase()));
 
 /** This environment without any tracer configuration or NODE_OPTIONS. */
 function untracedEnv(): NodeJS.ProcessEnv {

@@ -169,6 +169,21 @@ describe('client wrappers', () => {
     assert.equal(span.events?.[0].name, 'exception');
   });
 
+  it("http.request: an 'error' the app does not listen for is thrown, as untraced; one it listens for is not", async () => {
+    const req = tracedHttpRequest('http://127.0.0.1:1/');
+    const absorb = () => {};
+    req.on('error', absorb);
+    assert.doesNotThrow(() => req.emit('error', new Error('heard')));
+    req.off('error', absorb);
+    assert.throws(() => req.emit('error', new Error('unheard')), /unheard/);
+    // The connection's own error, later, is the app's again.
+    req.on('error', absorb);
+    await new Promise((resolve) => req.on('close', resolve));
+    const [span] = byName('GET');
+    assert.equal(span.ended, true);
+    assert.equal(span.events?.filter((e) => e.name === 'exception').length, 1, 'the first error is recorded, once');
+  });
+
   it('http.request: an IPv6 URL, as a string or a URL, gives server.address without brackets', async () => {
     for (const target of ['http://[::1]:1/v6?q=1', new URL('http://[::1]:1/v6?q=1')]) {
       await new Promise<void>((resolve) => {

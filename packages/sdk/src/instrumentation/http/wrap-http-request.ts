@@ -143,7 +143,7 @@ function endClientSpan(state: ClientState): void {
   state.span.end();
 }
 
-function onResponse(this: Traced<ClientRequest>, res: Traced<IncomingMessage>): void {
+function onResponse(this: Traced<ClientRequest>, res: IncomingMessage): void {
   const state = this[STATE];
   if (state === undefined || state.answered) return;
   bindEmits(res, state.caller);
@@ -155,34 +155,30 @@ function onResponse(this: Traced<ClientRequest>, res: Traced<IncomingMessage>): 
     span.setAttribute('error.type', String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  res[STATE] = state;
-  res.on('end', onResponseEnd);
-  res.on('close', onResponseEnd);
   // Node discards a response nobody listens for (so that its socket is freed); this listener
   // must not keep it unread. It runs first (prepended), while the app's own listeners, the
   // request callback among them (a `once`), still count.
   if (this.listenerCount('response') === 1) res.resume();
 }
 
-function onResponseEnd(this: Traced<IncomingMessage>): void {
-  const state = this[STATE];
-  if (state !== undefined) endClientSpan(state);
-}
-
 function onRequestError(this: Traced<ClientRequest>, err: Error): void {
   const state = this[STATE];
-  if (state !== undefined) {
+  if (state !== undefined && !state.ended) {
     recordError(state.span, err);
     endClientSpan(state);
   }
   // This listener must not swallow an error the app does not listen for: without it, emit would
   // have thrown it (an unhandled 'error' event), and so it does.
-  if (this.listenerCount('error') === 0) throw err;
+  if (this.listenerCount('error') === 1) throw err;
 }
 
+/**
+ * A request closes once its response has been read (a keep-alive socket is freed a tick after
+ * the response's 'end'), or when it failed or was aborted: the span ends then, whichever it was.
+ */
 function onRequestClose(this: Traced<ClientRequest>): void {
   const state = this[STATE];
-  if (state !== undefined && !state.answered) endClientSpan(state);
+  if (state !== undefined) endClientSpan(state);
 }
 
 /**
@@ -217,7 +213,7 @@ export function wrapHttpRequest<F extends RequestFunction>(request: F, options: 
     bindEmits(req, active);
     req[STATE] = { span, caller: active, ended: false, answered: false };
     req.prependListener('response', onResponse);
-    req.once('error', onRequestError);
+    req.on('error', onRequestError);
     req.on('close', onRequestClose);
     return req;
   };

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import type { SpanContext } from '@opentelemetry/api';
 import { suppressTracing } from '../context/suppress-tracing.js';
+import { testProvider } from '../trace/test-provider.js';
 import { W3CTraceState } from './trace-state.js';
 import { W3CTraceContextPropagator } from './w3c-trace-context-propagator.js';
 
@@ -175,6 +176,22 @@ describe('traceparent injection', () => {
     const ctx = trace.setSpanContext(suppressTracing(ROOT_CONTEXT), { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 });
     propagator.inject(ctx, carrier, defaultTextMapSetter);
     assert.deepEqual(carrier, {});
+  });
+
+  it("writes the SDK's own spans from their id words, high bits and all", () => {
+    // A remote parent keeps the ids it read as words; injected again, the header is unchanged.
+    const header = '00-ffffffff80000000000000017fffffff-8000000000000001-03';
+    const carrier: Record<string, string> = {};
+    propagator.inject(propagator.extract(ROOT_CONTEXT, { traceparent: header, tracestate: 'a=b' }, defaultTextMapGetter), carrier, defaultTextMapSetter);
+    assert.deepEqual(carrier, { traceparent: header, tracestate: 'a=b' });
+    const { tracer } = testProvider();
+    for (let i = 0; i < 20; i++) {
+      const span = tracer.startSpan('s');
+      const sc = span.spanContext();
+      const out: Record<string, string> = {};
+      propagator.inject(trace.setSpan(ROOT_CONTEXT, span), out, defaultTextMapSetter);
+      assert.equal(out.traceparent, `00-${sc.traceId}-${sc.spanId}-03`);
+    }
   });
 
   it('round-trips through extraction', () => {

@@ -1,8 +1,9 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
 import { withSpan } from '../context/chain-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { RecordingSpan } from '../trace/recording-span.js';
+import { traceparentOf } from '../trace/id-generator.js';
 import { RemoteSpan } from '../trace/remote-span.js';
 import { UnsampledSpan } from '../trace/unsampled-span.js';
 import { W3CTraceState } from './trace-state.js';
@@ -10,10 +11,11 @@ import { W3CTraceState } from './trace-state.js';
 export const TRACEPARENT_HEADER = 'traceparent';
 export const TRACESTATE_HEADER = 'tracestate';
 
-// Validated by one regular expression without captures; the ids are then read as words.
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(?:-|$)/;
 // Sampled and (Level 2) random; other flags are unknown and are not propagated.
 const KNOWN_FLAGS = 0x03;
+const DASH = 0x2d;
+// version-traceid-parentid-flags: 2 + 1 + 32 + 1 + 16 + 1 + 2 characters.
+const VERSION_00_LENGTH = 55;
 
 function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
@@ -23,12 +25,22 @@ function trimOws(value: string): string {
   return isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)) ? value.replace(/^[ \t]+|[ \t]+$/g, '') : value;
 }
 
-/** The int32 word of `digits` lowercase hex digits (validated already) at `at`. */
+// Set by hexAt when it met a character that is not a lowercase hex digit.
+let sawNonHex = false;
+
+/**
+ * The int32 word of `digits` hex digits at `at`, validated as it is read (a regular expression
+ * before it took as long again): anything but 0-9 and a-f sets sawNonHex.
+ */
 function hexAt(s: string, at: number, digits: number): number {
   let word = 0;
   for (let i = at; i < at + digits; i++) {
     const c = s.charCodeAt(i);
-    word = (word << 4) | (c <= 0x39 ? c - 0x30 : c - 0x57);
+    let digit = 0;
+    if (c >= 0x30 && c <= 0x39) digit = c - 0x30;
+    else if (c >= 0x61 && c <= 0x66) digit = c - 0x57;
+    else sawNonHex = true;
+    word = (word << 4) | digit;
   }
   return word;
 }
@@ -41,13 +53,18 @@ function hexAt(s: string, at: number, digits: number): number {
  */
 export function parseRemoteParent(header: string, tracestate?: string | string[]): RemoteSpan | undefined {
   const value = trimOws(header);
-  if (!TRACEPARENT.test(value)) return undefined;
+  if (value.length < VERSION_00_LENGTH || value.charCodeAt(2) !== DASH || value.charCodeAt(35) !== DASH || value.charCodeAt(52) !== DASH) {
+    return undefined;
+  }
+  if (value.length > VERSION_00_LENGTH && value.charCodeAt(VERSION_00_LENGTH) !== DASH) return undefined;
+  sawNonHex = false;
   const version = hexAt(value, 0, 2);
-  if (version === 0xff || (version === 0 && value.length !== 55)) return undefined;
   const words = [hexAt(value, 3, 8), hexAt(value, 11, 8), hexAt(value, 19, 8), hexAt(value, 27, 8), hexAt(value, 36, 8), hexAt(value, 44, 8)] as const;
+  const flags = hexAt(value, 53, 2);
+  if (sawNonHex || version === 0xff || (version === 0 && value.length !== VERSION_00_LENGTH)) return undefined;
   if ((words[0] | words[1] | words[2] | words[3]) === 0 || (words[4] | words[5]) === 0) return undefined;
   const traceState = tracestate === undefined ? undefined : W3CTraceState.parse(Array.isArray(tracestate) ? tracestate.join(',') : tracestate);
-  return new RemoteSpan(words, value.slice(3, 35), value.slice(36, 52), hexAt(value, 53, 2), traceState);
+  return new RemoteSpan(words, value.slice(3, 35), value.slice(36, 52), flags, traceState);
 }
 
 /** The span context of a traceparent header, or undefined when it is invalid (see parseRemoteParent). */
@@ -64,13 +81,20 @@ function single(value: string | string[] | undefined): string | undefined {
 export class W3CTraceContextPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const span = trace.getSpan(context);
-    const spanContext = span?.spanContext();
-    if (spanContext === undefined || isTracingSuppressed(context)) return;
-    // The SDK's own spans have valid ids by construction: no need to check their hex.
-    if (!(span instanceof RecordingSpan || span instanceof UnsampledSpan) && !isSpanContextValid(spanContext)) return;
-    const flags = (spanContext.traceFlags & KNOWN_FLAGS).toString(16).padStart(2, '0');
-    setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
-    const state = spanContext.traceState?.serialize();
+    if (span === undefined || isTracingSuppressed(context)) return;
+    let traceState: TraceState | undefined;
+    if (span instanceof RecordingSpan || span instanceof UnsampledSpan) {
+      // The SDK's own spans have valid ids by construction, and are written from their words.
+      setter.set(carrier, TRACEPARENT_HEADER, traceparentOf(span.t0, span.t1, span.t2, span.t3, span.s0, span.s1, span.traceFlags & KNOWN_FLAGS));
+      traceState = span.traceState;
+    } else {
+      const spanContext = span.spanContext();
+      if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
+      const flags = (spanContext.traceFlags & KNOWN_FLAGS).toString(16).padStart(2, '0');
+      setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
+      traceState = spanContext.traceState;
+    }
+    const state = traceState?.serialize();
     if (state) setter.set(carrier, TRACESTATE_HEADER, state);
   }
 

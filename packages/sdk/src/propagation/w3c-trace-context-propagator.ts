@@ -3,7 +3,6 @@ import type { Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSet
 import { withSpan } from '../context/chain-context.js';
 import { isTracingSuppressed } from '../context/suppress-tracing.js';
 import { RecordingSpan } from '../trace/recording-span.js';
-import { traceparentOf } from '../trace/id-generator.js';
 import { RemoteSpan } from '../trace/remote-span.js';
 import { UnsampledSpan } from '../trace/unsampled-span.js';
 import { W3CTraceState } from './trace-state.js';
@@ -65,6 +64,30 @@ export function parseRemoteParent(header: string, tracestate?: string | string[]
   if ((words[0] | words[1] | words[2] | words[3]) === 0 || (words[4] | words[5]) === 0) return undefined;
   const traceState = tracestate === undefined ? undefined : W3CTraceState.parse(Array.isArray(tracestate) ? tracestate.join(',') : tracestate);
   return new RemoteSpan(words, value.slice(3, 35), value.slice(36, 52), flags, traceState);
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+// A version 00 traceparent, rewritten in place for each span: one string made, not three.
+const traceparent = Buffer.from('00-00000000000000000000000000000000-0000000000000000-00', 'latin1');
+
+function putHexWord(buf: Buffer, at: number, word: number): void {
+  for (let i = at + 7; i >= at; i--) {
+    buf[i] = HEX_DIGITS[word & 15];
+    word >>>= 4;
+  }
+}
+
+/** The W3C traceparent header (version 00) of a span's id words and flags. */
+function traceparentOf(t0: number, t1: number, t2: number, t3: number, s0: number, s1: number, flags: number): string {
+  putHexWord(traceparent, 3, t0);
+  putHexWord(traceparent, 11, t1);
+  putHexWord(traceparent, 19, t2);
+  putHexWord(traceparent, 27, t3);
+  putHexWord(traceparent, 36, s0);
+  putHexWord(traceparent, 44, s1);
+  traceparent[53] = HEX_DIGITS[(flags >>> 4) & 15];
+  traceparent[54] = HEX_DIGITS[flags & 15];
+  return traceparent.toString('latin1');
 }
 
 /** The span context of a traceparent header, or undefined when it is invalid (see parseRemoteParent). */

@@ -9,30 +9,6 @@ export interface IdGenerator {
 const POOL_WORDS = 4096;
 const scratch = Buffer.allocUnsafe(16);
 
-const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
-// A version 00 traceparent, rewritten in place for each span: one string made, not three.
-const traceparent = Buffer.from('00-00000000000000000000000000000000-0000000000000000-00', 'latin1');
-
-function putHexWord(buf: Buffer, at: number, word: number): void {
-  for (let i = at + 7; i >= at; i--) {
-    buf[i] = HEX_DIGITS[word & 15];
-    word >>>= 4;
-  }
-}
-
-/** The W3C traceparent header (version 00) of a span's id words and flags. */
-export function traceparentOf(t0: number, t1: number, t2: number, t3: number, s0: number, s1: number, flags: number): string {
-  putHexWord(traceparent, 3, t0);
-  putHexWord(traceparent, 11, t1);
-  putHexWord(traceparent, 19, t2);
-  putHexWord(traceparent, 27, t3);
-  putHexWord(traceparent, 36, s0);
-  putHexWord(traceparent, 44, s1);
-  traceparent[53] = HEX_DIGITS[(flags >>> 4) & 15];
-  traceparent[54] = HEX_DIGITS[flags & 15];
-  return traceparent.toString('latin1');
-}
-
 /** Lowercase hex of big-endian 32-bit words (2 for a span id, 4 for a trace id). */
 export function wordsToHex(a: number, b: number, c?: number, d?: number): string {
   scratch.writeInt32BE(a, 0);

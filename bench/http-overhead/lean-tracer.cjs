@@ -89,12 +89,11 @@ subscribe('http.server.response.finish', ({ response }) => {
 subscribe('http.client.request.start', ({ request }) => {
   if (request.agent === agent) return; // the exporter's own
   const r = record(3, storage.getStore());
+  const authority = request.getHeader('host') ?? request.host;
   r.method = request.method;
   r.host = request.host;
-  const socketPort = request.agent?.defaultPort ?? 80;
-  const port = Number(/:(\d+)$/.exec(request.getHeader('host') ?? '')?.[1] ?? socketPort);
-  r.port = port;
-  r.url = `${request.protocol}//${request.getHeader('host')}${request.path}`;
+  r.port = Number(/:(\d+)$/.exec(authority)?.[1] ?? request.agent?.defaultPort ?? 80);
+  r.url = `${request.protocol}//${authority}${request.path}`;
   request[RECORD] = r;
 });
 
@@ -177,9 +176,13 @@ function string(tag, s) {
   pos += buf.write(s, pos);
 }
 const keys = new Map();
-function stringAttribute(key, value) {
+function keyBytes(key) {
   let k = keys.get(key);
   if (k === undefined) keys.set(key, (k = Buffer.from(key)));
+  return k;
+}
+function stringAttribute(key, value) {
+  const k = keyBytes(key);
   const len = Buffer.byteLength(value);
   const any = 1 + (len > 127 ? 2 : 1) + len;
   buf[pos++] = 0x4a; // Span.attributes
@@ -194,8 +197,7 @@ function stringAttribute(key, value) {
   pos += buf.write(value, pos);
 }
 function intAttribute(key, value) {
-  let k = keys.get(key);
-  if (k === undefined) keys.set(key, (k = Buffer.from(key)));
+  const k = keyBytes(key);
   buf[pos++] = 0x4a;
   const at = reserve(1);
   buf[pos++] = 0x0a;
